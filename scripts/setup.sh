@@ -13,7 +13,7 @@ PACKAGES=(
   libsimdjson-dev rapidjson-dev libxgboost-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real components used by tests and benchmarks
-  prometheus nginx wrk python3-grpcio python3-protobuf python3-numpy
+  prometheus nginx wrk python3-grpcio python3-grpc-tools python3-protobuf python3-numpy
   procps psmisc iproute2
 )
 
