@@ -10,7 +10,7 @@ PACKAGES=(
   clang-format clang-tidy git curl ca-certificates
   # libraries
   libboost1.81-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libsimdjson-dev rapidjson-dev libxgboost-dev libfmt-dev
+  libsimdjson-dev rapidjson-dev libcli11-dev libxgboost-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # real components used by tests and benchmarks
   prometheus nginx wrk python3-grpcio python3-grpc-tools python3-protobuf python3-numpy

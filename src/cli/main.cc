@@ -1,2 +1,42 @@
+// strato: one binary, many subcommands (serve, perf, demo-repo, ...).
 #include <cstdio>
-int main() { std::puts("strato: under construction"); return 0; }
+#include <cstring>
+#include <string_view>
+
+#include "commands.h"
+#include "strato/perf/perf.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "strato: serve, measure and manage AI models\n"
+    "\n"
+    "Usage: strato <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  serve       run the inference server (KServe v2 HTTP + gRPC, metrics)\n"
+    "  perf        load generator: throughput and latency of a served model\n"
+    "  demo-repo   write the demo model repository into a folder\n"
+    "  version     print the version\n"
+    "\n"
+    "Run 'strato <command> --help' for the options of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string_view command = argv[1];
+  if (command == "serve") return strato::cli::ServeCommand(argc - 1, argv + 1);
+  if (command == "perf") return strato::RunPerfCommand(argc - 1, argv + 1);
+  if (command == "demo-repo") return strato::cli::DemoRepoCommand(argc - 1, argv + 1);
+  if (command == "version" || command == "--version") {
+    std::puts("strato 0.1.0");
+    return 0;
+  }
+  std::fprintf(stderr, "strato: unknown command '%s'\n\n%s", argv[1], kUsage);
+  return 2;
+}

@@ -1,0 +1,10 @@
+// Subcommands of the `strato` binary. Each takes the arguments after the
+// subcommand name (argv[0] is the subcommand) and returns the exit code.
+#pragma once
+
+namespace strato::cli {
+
+int ServeCommand(int argc, char** argv);
+int DemoRepoCommand(int argc, char** argv);
+
+}  // namespace strato::cli
