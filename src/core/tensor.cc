@@ -5,6 +5,39 @@
 
 namespace strato {
 
+Tensor::Tensor(const Tensor& other) { *this = other; }
+
+Tensor& Tensor::operator=(const Tensor& other) {
+  if (this == &other) return *this;
+  name_ = other.name_;
+  datatype_ = other.datatype_;
+  shape_ = other.shape_;
+  keepalive_ = other.keepalive_;
+  const bool owned = !other.owned_.empty() && other.data_ == other.owned_.data();
+  owned_ = owned ? other.owned_ : std::vector<uint8_t>();
+  data_ = owned ? owned_.data() : other.data_;
+  size_ = other.size_;
+  return *this;
+}
+
+Tensor::Tensor(Tensor&& other) noexcept { *this = std::move(other); }
+
+Tensor& Tensor::operator=(Tensor&& other) noexcept {
+  if (this == &other) return *this;
+  name_ = std::move(other.name_);
+  datatype_ = other.datatype_;
+  shape_ = std::move(other.shape_);
+  keepalive_ = std::move(other.keepalive_);
+  const bool owned = !other.owned_.empty() && other.data_ == other.owned_.data();
+  owned_ = std::move(other.owned_);
+  data_ = owned ? owned_.data() : other.data_;
+  size_ = other.size_;
+  other.data_ = nullptr;
+  other.size_ = 0;
+  other.owned_.clear();
+  return *this;
+}
+
 void Tensor::SetView(const uint8_t* data, size_t size, std::shared_ptr<const void> keepalive) {
   owned_.clear();
   data_ = data;

@@ -88,3 +88,29 @@ TEST(TensorTest, HalfPrecisionConversions) {
 
 }  // namespace
 }  // namespace strato
+
+namespace strato {
+namespace {
+
+TEST(TensorTest, CopiesAndMovesKeepDataValid) {
+  std::vector<Tensor> tensors;
+  {
+    Tensor owned("o", DataType::kInt32, {2});
+    uint8_t* p = owned.AllocateOwned(8);
+    const int32_t values[2] = {7, -9};
+    std::memcpy(p, values, 8);
+    Tensor copy = owned;  // copy of owned bytes
+    tensors.push_back(copy);
+    tensors.push_back(std::move(owned));
+  }
+  tensors.reserve(64);  // force the vector to move its elements
+  for (const auto& t : tensors) {
+    ASSERT_EQ(t.byte_size(), 8u);
+    EXPECT_EQ(t.ReadElement<int32_t>(0), 7);
+    EXPECT_EQ(t.ReadElement<int32_t>(1), -9);
+  }
+  EXPECT_NE(tensors[0].data(), tensors[1].data());
+}
+
+}  // namespace
+}  // namespace strato

@@ -34,6 +34,15 @@ class Tensor {
   Tensor(std::string name, DataType datatype, std::vector<int64_t> shape)
       : name_(std::move(name)), datatype_(datatype), shape_(std::move(shape)) {}
 
+  // Copies own a copy of owned bytes and share the keepalive of viewed ones;
+  // moves keep viewed/owned bytes where they are (a moved vector keeps its
+  // buffer), so data() stays valid in both cases.
+  Tensor(const Tensor& other);
+  Tensor& operator=(const Tensor& other);
+  Tensor(Tensor&& other) noexcept;
+  Tensor& operator=(Tensor&& other) noexcept;
+  ~Tensor() = default;
+
   const std::string& name() const { return name_; }
   DataType datatype() const { return datatype_; }
   const std::vector<int64_t>& shape() const { return shape_; }
