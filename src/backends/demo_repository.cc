@@ -59,8 +59,10 @@ output [
     dims: [ -1 ]
   }
 ]
+# No queue delay: a lone request runs at once; under load, whatever queued
+# while the instance was busy runs as one batch.
 dynamic_batching {
-  max_queue_delay_microseconds: 100
+  max_queue_delay_microseconds: 0
 }
 )";
 
