@@ -1,0 +1,67 @@
+// The HTTP/REST frontend: KServe v2 (Open Inference Protocol) plus Triton's
+// extensions (binary tensor data, classification, model repository, model
+// configuration, statistics), and a separate Prometheus metrics endpoint.
+//
+// Routes (all JSON bodies; errors are {"error": "<message>"} with the status
+// HttpStatusFor() gives, 413 for bodies over max_body_bytes, 404 for unknown
+// routes, models or versions, 405 for a known route with the wrong method):
+//   GET  /v2/health/live | /v2/health/ready       200 or 503, empty body
+//   GET  /v2                                       server metadata
+//   GET  /v2/models/{m}[/versions/{v}]             model metadata
+//   GET  /v2/models/{m}[/versions/{v}]/ready       200 ready, 404 unknown,
+//                                                  503 known but not ready
+//   POST /v2/models/{m}[/versions/{v}]/infer       inference
+//   GET  /v2/models/{m}[/versions/{v}]/config      model configuration
+//   GET  /v2/models/stats, /v2/models/{m}[/versions/{v}]/stats
+//   POST /v2/repository/index                      [{name, version, state, reason}]
+//   POST /v2/repository/models/{m}/load | unload
+// The metrics server answers GET /metrics with the registry's Prometheus text.
+//
+// Thread-safety: StartHttpServer/StartMetricsServer may be called from any
+// thread. HttpServer methods may be called from any thread except one of the
+// server's own io threads (Shutdown joins them).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "strato/core/metrics.h"
+#include "strato/core/status.h"
+#include "strato/frontends/server_info.h"
+#include "strato/server/model_manager.h"
+
+namespace strato {
+
+struct HttpServerOptions {
+  std::string address = "0.0.0.0";
+  int port = 8000;                          // 0 = pick a free port (see HttpServer::port())
+  int threads = 0;                          // io threads; 0 = hardware threads
+  size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies are answered 413
+};
+
+class HttpServer {
+ public:
+  virtual ~HttpServer() = default;  // shuts down if still running
+  // The port the server listens on (the chosen one when options.port was 0).
+  virtual int port() const = 0;
+  // Stops accepting, closes idle connections, lets requests in flight answer
+  // (then closes their connections), and joins the io threads. Idempotent.
+  virtual void Shutdown() = 0;
+};
+
+// Binds and starts serving. `manager` and `metrics` (may be null) must outlive
+// the server; `info` is copied (its draining flag is shared). Errors:
+// UNAVAILABLE when the address cannot be bound, INVALID_ARGUMENT for a bad
+// address or port.
+StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& options,
+                                                      ModelManager* manager,
+                                                      MetricsRegistry* metrics,
+                                                      const ServerInfo& info);
+
+// Serves only GET /metrics (text/plain; version=0.0.4) from `metrics`, which
+// must outlive the server. Errors as StartHttpServer.
+StatusOr<std::unique_ptr<HttpServer>> StartMetricsServer(const HttpServerOptions& options,
+                                                         MetricsRegistry* metrics);
+
+}  // namespace strato

@@ -1,0 +1,186 @@
+// The listener and io thread pool behind StartHttpServer/StartMetricsServer.
+#include <utility>
+
+#include "strato/frontends/http_server.h"
+
+#include <chrono>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "io_worker.h"
+#include "router.h"
+#include "session.h"
+#include "strato/core/logging.h"
+
+namespace strato {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+using http::IoWorker;
+using http::RequestHandler;
+using http::Session;
+
+// How long Shutdown waits for requests in flight before stopping anyway.
+constexpr auto kShutdownGrace = std::chrono::seconds(30);
+
+void LogCoroutineFailure(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    LogError("http connection failed", {{"error", ex.what()}});
+  } catch (...) {
+    LogError("http connection failed", {{"error", "unknown exception"}});
+  }
+}
+
+class HttpServerImpl : public HttpServer {
+ public:
+  HttpServerImpl(const HttpServerOptions& options, std::unique_ptr<RequestHandler> handler)
+      : options_(options), handler_(std::move(handler)) {
+    int threads = options.threads > 0 ? options.threads
+                                      : static_cast<int>(std::thread::hardware_concurrency());
+    if (threads <= 0) threads = 1;
+    for (int i = 0; i < threads; ++i) workers_.push_back(std::make_shared<IoWorker>());
+    acceptor_ = std::make_unique<tcp::acceptor>(workers_[0]->ctx);
+  }
+
+  ~HttpServerImpl() override { Shutdown(); }
+
+  Status Listen() {
+    error_code ec;
+    const auto address = asio::ip::make_address(options_.address, ec);
+    if (ec) return InvalidArgumentError("bad listen address '" + options_.address + "': " + ec.message());
+    if (options_.port < 0 || options_.port > 65535) {
+      return InvalidArgumentError("bad port " + std::to_string(options_.port));
+    }
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(options_.port));
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return UnavailableError("cannot listen on " + options_.address + ":" +
+                              std::to_string(options_.port) + ": " + ec.message());
+    }
+    port_ = acceptor_->local_endpoint(ec).port();
+    asio::co_spawn(workers_[0]->ctx, AcceptLoop(), LogCoroutineFailure);
+    for (auto& w : workers_) {
+      threads_.emplace_back([w] { RunWorker(*w); });
+    }
+    return Status::Ok();
+  }
+
+  int port() const override { return port_; }
+
+  void Shutdown() override {
+    if (shut_down_.exchange(true)) return;
+    if (threads_.empty()) return;
+    asio::post(workers_[0]->ctx, [this] {
+      error_code ec;
+      acceptor_->close(ec);
+    });
+    for (auto& w : workers_) {
+      asio::post(w->ctx, [w = w.get()] {
+        w->stopping = true;
+        // Copy: closing a session may erase it from the set.
+        const std::vector<Session*> sessions(w->sessions.begin(), w->sessions.end());
+        for (Session* s : sessions) s->OnShutdown();
+      });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+    while (std::chrono::steady_clock::now() < deadline && LiveSessions() > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    for (auto& w : workers_) {
+      w->guard.reset();
+      w->ctx.stop();
+    }
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+ private:
+  static void RunWorker(IoWorker& w) {
+    // A handler that throws (only allocation failures can) must not take the
+    // whole io thread down: log and keep serving.
+    for (;;) {
+      try {
+        w.ctx.run();
+        return;
+      } catch (const std::exception& e) {
+        LogError("http io thread caught an exception", {{"error", e.what()}});
+      }
+    }
+  }
+
+  int LiveSessions() const {
+    int n = 0;
+    for (const auto& w : workers_) n += w->live.load(std::memory_order_acquire);
+    return n;
+  }
+
+  asio::awaitable<void> AcceptLoop() {
+    size_t next = 0;
+    for (;;) {
+      const std::shared_ptr<IoWorker>& worker = workers_[next];
+      next = (next + 1) % workers_.size();
+      error_code ec;
+      tcp::socket socket = co_await acceptor_->async_accept(
+          worker->ctx, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || !acceptor_->is_open()) co_return;
+      if (ec) {
+        // Out of descriptors and similar: back off briefly rather than spin.
+        LogWarning("http accept failed", {{"error", ec.message()}});
+        asio::steady_timer timer(acceptor_->get_executor(), std::chrono::milliseconds(50));
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      auto session = std::make_shared<Session>(std::move(socket), worker, handler_.get(),
+                                               options_.max_body_bytes);
+      asio::co_spawn(worker->ctx, Session::Run(std::move(session)), LogCoroutineFailure);
+    }
+  }
+
+  const HttpServerOptions options_;
+  const std::unique_ptr<RequestHandler> handler_;
+  std::vector<std::shared_ptr<IoWorker>> workers_;
+  std::unique_ptr<tcp::acceptor> acceptor_;  // on workers_[0]; destroyed first
+  std::vector<std::thread> threads_;
+  int port_ = 0;
+  std::atomic<bool> shut_down_{false};
+};
+
+StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
+                                            std::unique_ptr<RequestHandler> handler,
+                                            std::string_view what) {
+  auto server = std::make_unique<HttpServerImpl>(options, std::move(handler));
+  RETURN_IF_ERROR(server->Listen());
+  LogInfo("started " + std::string(what), {{"address", options.address},
+                                           {"port", std::to_string(server->port())}});
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& options,
+                                                      ModelManager* manager,
+                                                      MetricsRegistry* metrics,
+                                                      const ServerInfo& info) {
+  if (manager == nullptr) return InvalidArgumentError("StartHttpServer needs a model manager");
+  return Start(options, std::make_unique<http::Router>(manager, metrics, info), "HTTP service");
+}
+
+StatusOr<std::unique_ptr<HttpServer>> StartMetricsServer(const HttpServerOptions& options,
+                                                         MetricsRegistry* metrics) {
+  return Start(options, std::make_unique<http::MetricsHandler>(metrics), "metrics service");
+}
+
+}  // namespace strato
