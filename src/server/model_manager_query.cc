@@ -84,11 +84,25 @@ std::vector<ModelIndexEntry> ModelManagerImpl::Index(bool ready_only) const {
       std::set<int64_t> versions;
       for (const auto& [v, version] : entry.serving) versions.insert(v);
       for (const auto& [v, status] : entry.status) versions.insert(v);
+      // A model-level reload failure (bad config, auto-complete error) names
+      // no version: while older versions still serve, show it on every
+      // version folder that is not serving, so the version that failed to
+      // arrive is visible as UNAVAILABLE.
+      std::set<int64_t> failed_unlisted;
+      if (!entry.reason.empty() && !entry.serving.empty() && sc != scanned_.end()) {
+        for (const auto& [v, dir] : sc->second.versions) {
+          if (!versions.count(v)) failed_unlisted.insert(v);
+        }
+        versions.insert(failed_unlisted.begin(), failed_unlisted.end());
+      }
       for (int64_t v : versions) {
         auto serving = entry.serving.find(v);
         auto status = entry.status.find(v);
         ModelIndexEntry e{name, std::to_string(v), "READY", ""};
-        if (serving == entry.serving.end()) {
+        if (failed_unlisted.count(v)) {
+          e.state = "UNAVAILABLE";
+          e.reason = entry.reason;
+        } else if (serving == entry.serving.end()) {
           e.state = status->second.state;
           e.reason = status->second.reason;
         } else if (status != entry.status.end() && !status->second.reason.empty()) {

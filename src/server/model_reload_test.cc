@@ -165,9 +165,13 @@ TEST_F(ModelReloadTest, FailedReloadKeepsOldVersionServing) {
   client.StopAndJoin();
   EXPECT_EQ(client.failures(), 0) << client.first_error();
   index = m->Index(false);
-  ASSERT_EQ(index.size(), 1u);
+  ASSERT_EQ(index.size(), 2u);
   EXPECT_EQ(index[0].state, "READY");
   EXPECT_NE(index[0].reason.find("config.pbtxt:2:"), std::string::npos) << index[0].reason;
+  // Version 2 could not arrive: it is listed as unavailable with the reason.
+  EXPECT_EQ(index[1].version, "2");
+  EXPECT_EQ(index[1].state, "UNAVAILABLE");
+  EXPECT_NE(index[1].reason.find("config.pbtxt:2:"), std::string::npos) << index[1].reason;
   EXPECT_TRUE(m->Ready());
 }
 
