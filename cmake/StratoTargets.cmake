@@ -1,6 +1,11 @@
 # Helpers shared by every folder's CMakeLists.txt.
 
 set(STRATO_WARNINGS -Wall -Wextra -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 misreads Boost.Asio's coroutine frame allocator (aligned_alloc
+  # paired with its own operator delete) as a mismatch under -O2 -g.
+  list(APPEND STRATO_WARNINGS -Wno-mismatched-new-delete)
+endif()
 if(STRATO_WERROR)
   list(APPEND STRATO_WARNINGS -Werror)
 endif()
