@@ -28,6 +28,10 @@ struct Attempt {
   std::optional<uint64_t> total;
   std::string error_body;
   Status write_error;
+  // Stall detection: libcurl's own low-speed check averages over ~5 s, so a
+  // stall would be noticed only after timeout + 5 s; this one is exact.
+  std::chrono::steady_clock::time_point last_byte = std::chrono::steady_clock::now();
+  bool stalled = false;
 };
 
 bool IsSuccess(long status) { return status >= 200 && status < 300; }
@@ -102,6 +106,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     a.error_body.append(data, std::min(n, kMaxErrorBody - std::min(kMaxErrorBody, a.error_body.size())));
     return n;
   }
+  a.last_byte = std::chrono::steady_clock::now();
   a.write_error = a.file->Append(data, n);
   if (!a.write_error.ok()) return 0;
   a.hasher->Update(data, n);
@@ -110,8 +115,22 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Called by libcurl about once a second even while no data flows.
+int OnTick(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto& a = *static_cast<Attempt*>(user);
+  const auto idle = std::chrono::steady_clock::now() - a.last_byte;
+  a.stalled = idle > std::chrono::seconds(a.request->timeout_seconds);
+  // Keeps the rate and ETA moving (down) while no data arrives.
+  if (a.request->progress && a.body_started && IsSuccess(a.headers.status)) {
+    a.request->progress->Update(a.file->size(), a.total);
+  }
+  return a.stalled ? 1 : 0;  // non-zero aborts the transfer
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
-  static_cast<Attempt*>(user)->headers.Observe(std::string_view(data, size * count));
+  auto& a = *static_cast<Attempt*>(user);
+  a.last_byte = std::chrono::steady_clock::now();
+  a.headers.Observe(std::string_view(data, size * count));
   return size * count;
 }
 
@@ -151,9 +170,11 @@ Outcome ClassifyHttp(const Attempt& a, const DownloadRequest& request) {
 }
 
 Outcome ClassifyCurl(CURLcode res, const char* detail, const Attempt& a, const DownloadRequest& request) {
-  std::string message = std::string(curl_easy_strerror(res));
-  if (detail[0] != '\0') message += ": " + std::string(detail);
-  message += " (" + request.url + ")";
+  // libcurl's error buffer is the more specific text ("Failed to connect to h port p ...").
+  std::string message = detail[0] != '\0' ? std::string(detail) : std::string(curl_easy_strerror(res));
+  message += " (";
+  message += request.url;
+  message += ")";
   switch (res) {
     case CURLE_OPERATION_TIMEDOUT:
       return {false, true,
@@ -209,11 +230,18 @@ Outcome RunAttempt(const DownloadRequest& request, PartialFile& file, Sha256& ha
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &a);
   curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &a);
+  curl_easy_setopt(curl.get(), CURLOPT_XFERINFOFUNCTION, &OnTick);
+  curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, &a);
+  curl_easy_setopt(curl.get(), CURLOPT_NOPROGRESS, 0L);
   const CURLcode res = curl_easy_perform(curl.get());
 
   Outcome out;
   if (!a.write_error.ok()) return {false, false, a.write_error};
-  if (res != CURLE_OK) {
+  if (a.stalled) {
+    out = {false, true,
+           DeadlineExceededError("no data for " + std::to_string(request.timeout_seconds) + "s from " +
+                                 request.url + " (raise --timeout on slow links)")};
+  } else if (res != CURLE_OK) {
     out = ClassifyCurl(res, detail, a, request);
   } else if (IsSuccess(a.headers.status)) {
     out.complete = true;

@@ -155,6 +155,12 @@ PullLock::~PullLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
+void ForgetPullIfEmpty(const PullTarget& target) {
+  std::error_code ec;
+  const auto size = fs::file_size(target.partial_path, ec);
+  if (ec || size == 0) RemoveStaging(target);
+}
+
 int64_t HighestVersion(const fs::path& model_dir) {
   int64_t highest = 0;
   std::error_code ec;

@@ -92,7 +92,6 @@ void ProgressReporter::Update(uint64_t done, std::optional<uint64_t> total) {
   const Clock::duration interval = interactive_ ? Clock::duration(kBarInterval) : Clock::duration(kLineInterval);
   if (now - last_print_ < interval) return;
   last_print_ = now;
-  printed_ = true;
   const std::string text = FormatProgress(done, total, RateNow(done, now));
   if (!interactive_) {
     std::fprintf(out_, "  %s\n", text.c_str());
@@ -111,6 +110,14 @@ void ProgressReporter::Update(uint64_t done, std::optional<uint64_t> total) {
   // \r returns to the line start; ESC[K clears what a longer previous line left.
   std::fprintf(out_, "\r%s%s\x1b[K", bar.c_str(), text.c_str());
   std::fflush(out_);
+  bar_on_screen_ = true;
+}
+
+void ProgressReporter::Note(const std::string& text) {
+  if (bar_on_screen_) std::fputs("\r\x1b[K", out_);
+  bar_on_screen_ = false;
+  std::fprintf(out_, "  %s\n", text.c_str());
+  std::fflush(out_);
 }
 
 void ProgressReporter::Finish(uint64_t done) {
@@ -122,12 +129,13 @@ void ProgressReporter::Finish(uint64_t done) {
   text += " (";
   text += FormatBytes(static_cast<uint64_t>(RateNow(done, now)));
   text += "/s)";
-  if (interactive_ && printed_) {
+  if (bar_on_screen_) {
     std::fprintf(out_, "\r%s\x1b[K\n", text.c_str());
   } else {
     std::fprintf(out_, "  %s\n", text.c_str());
   }
   std::fflush(out_);
+  bar_on_screen_ = false;
 }
 
 }  // namespace strato::fetch

@@ -72,6 +72,10 @@ struct InstalledVersion {
 // partial file is then left where it was so that a rerun does not download again.
 StatusOr<InstalledVersion> InstallVersion(const PullTarget& target);
 
+// After a failed download: removes the staging folder when it holds no
+// downloaded byte (nothing to resume), so failed pulls leave no litter.
+void ForgetPullIfEmpty(const PullTarget& target);
+
 // Highest numeric version folder under `model_dir`; 0 when none.
 int64_t HighestVersion(const std::filesystem::path& model_dir);
 

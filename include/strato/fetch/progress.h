@@ -37,6 +37,9 @@ class ProgressReporter {
   void Start(uint64_t already_done);
   // Called as bytes arrive; cheap when nothing is due to be printed.
   void Update(uint64_t done, std::optional<uint64_t> total);
+  // Prints a message on its own line (clearing a bar being drawn; the next
+  // Update redraws it).
+  void Note(const std::string& text);
   // Prints the final line ("done" with the average rate) and ends the bar's line.
   void Finish(uint64_t done);
 
@@ -51,7 +54,7 @@ class ProgressReporter {
   Clock::time_point start_;
   Clock::time_point last_print_;
   uint64_t start_bytes_ = 0;
-  bool printed_ = false;
+  bool bar_on_screen_ = false;  // interactive: the cursor sits at the end of a bar
 };
 
 }  // namespace strato::fetch
