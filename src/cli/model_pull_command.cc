@@ -142,7 +142,12 @@ int ModelPullCommand(int argc, char** argv) {
                  "Retries in a row of a transfer that fails without moving a byte "
                  "(one that moved bytes is always resumed)")
       ->check(CLI::Range(0, 100));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; every usage error exits 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return Pull(flags);
 }
 

@@ -65,7 +65,11 @@ std::string VersionFileName(const fs::path& model_dir, const std::string& source
   std::error_code ec;
   if (fs::exists(model_dir / "config.pbtxt", ec)) {
     auto config = ReadModelConfigFile(model_dir / "config.pbtxt");
-    if (config.ok() && !config->default_model_filename().empty()) return config->default_model_filename();
+    if (config.ok()) {
+      // Only a plain file name: a config must not steer the download out of the version folder.
+      const std::string& name = config->default_model_filename();
+      if (!name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos) return name;
+    }
   }
   if (EndsWith(source_file_name, ".gguf")) return "model.gguf";
   return source_file_name;

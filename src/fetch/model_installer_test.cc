@@ -95,6 +95,15 @@ TEST_F(ModelInstallerTest, SecondLockOnTheSamePullIsRefused) {
   EXPECT_NE(second.status().message().find("another"), std::string::npos);
 }
 
+TEST_F(ModelInstallerTest, ConfigFileNameWithSlashIsIgnored) {
+  fs::create_directories(repo_ / "sneaky");
+  std::ofstream(repo_ / "sneaky" / "config.pbtxt")
+      << "name: \"sneaky\"\nbackend: \"llamacpp\"\ndefault_model_filename: \"../../x.gguf\"\n";
+  auto target = PreparePull(repo_, "sneaky", "http://h/f.gguf", "f.gguf");
+  ASSERT_TRUE(target.ok());
+  EXPECT_EQ(target->file_name, "model.gguf");
+}
+
 TEST_F(ModelInstallerTest, BadModelNameIsRejected) {
   auto target = PreparePull(repo_, "../escape", "http://h/f.gguf", "f.gguf");
   EXPECT_EQ(target.status().code(), StatusCode::kInvalidArgument);

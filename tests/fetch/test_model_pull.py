@@ -220,6 +220,8 @@ def test_errors(e):
     check(r.returncode == 1 and "unsupported source" in r.stderr, "unknown scheme is rejected")
     r = e.pull(e.base + "/files/stories260K.gguf", "--model", "../evil")
     check(r.returncode == 1 and "model name" in r.stderr, "a model name with '/' is rejected")
+    r = e.pull(e.base + "/files/stories260K.gguf", "--timeout", "0")
+    check(r.returncode == 2 and "--timeout" in r.stderr, "a bad flag exits 2 naming the flag")
     r = subprocess.run([e.strato, "model", "pull", "--help"], capture_output=True, text=True)
     check(r.returncode == 0 and "--model-repository" in r.stdout and "hf://" in r.stdout, "--help works")
 
