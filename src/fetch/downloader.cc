@@ -86,8 +86,8 @@ Status StartBody(Attempt& a) {
   const auto space = fs::space(a.request->partial_path.parent_path(), ec);
   const uint64_t needed = a.total.value_or(0) > a.file->size() ? *a.total - a.file->size() : 0;
   if (!ec && needed > space.available) {
-    return ResourceExhaustedError("disk full: " + std::to_string(needed) + " more bytes needed but " +
-                                  std::to_string(space.available) + " free on the filesystem of '" +
+    return ResourceExhaustedError("disk full: " + FormatBytes(needed) + " more needed but " +
+                                  FormatBytes(space.available) + " free on the filesystem of '" +
                                   a.request->partial_path.parent_path().string() +
                                   "'; free space and run the same command again");
   }
