@@ -20,7 +20,8 @@ constexpr const char* kFooter = R"(Sources:
   hf://OWNER/REPO/FILE.gguf[@REVISION]   a file on the Hugging Face Hub
         (https://huggingface.co/OWNER/REPO/resolve/REVISION/FILE; REVISION defaults
         to main; HF_TOKEN is sent for private or gated repos; HF_ENDPOINT moves the Hub)
-  http://... or https://...              any URL (redirects are followed)
+  http://... or https://...              any URL (redirects are followed; TLS uses the
+        system CA store, or CURL_CA_BUNDLE; https_proxy/no_proxy are honoured)
 
 The file lands in DIR/MODEL/N+1/ (N = the highest version there; 1 for a new model),
 atomically: it is downloaded into DIR/.strato-pull/, checked, then renamed into place.

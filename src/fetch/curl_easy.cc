@@ -1,5 +1,6 @@
 #include "curl_easy.h"
 
+#include <cstdlib>
 #include <mutex>
 
 namespace strato::fetch {
@@ -23,6 +24,15 @@ CurlEasy NewEasyHandle(const std::string& url, int timeout_seconds) {
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(timeout_seconds));
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  // The curl tool's variables for a private CA (a company proxy, a local mirror);
+  // without them libcurl uses the system store. Proxies come from https_proxy etc.
+  for (const char* var : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    const char* path = std::getenv(var);
+    if (path != nullptr && path[0] != '\0') {
+      curl_easy_setopt(h, CURLOPT_CAINFO, path);
+      break;
+    }
+  }
   return handle;
 }
 

@@ -198,8 +198,8 @@ Outcome ClassifyCurl(CURLcode res, const char* detail, const Attempt& a, const D
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
       return {false, false,
-              UnavailableError(message + "; TLS failed (is ca-certificates installed and the "
-                                         "clock right?)")};
+              UnavailableError(message + "; TLS failed: is ca-certificates installed and the "
+                                         "clock right? For a private CA set CURL_CA_BUNDLE")};
     default:
       return {false, false, UnavailableError(message)};
   }

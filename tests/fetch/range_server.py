@@ -15,12 +15,14 @@ the end) and can misbehave on purpose. It serves one file, FILE, under these pat
 
 Every request is appended to LOG as one JSON line: method, path, range, if_range.
 Prints "PORT <n>" on stdout once listening (port 0 picks a free port).
+With --tls-cert and --tls-key it speaks HTTPS instead.
 """
 import argparse
 import hashlib
 import json
 import os
 import re
+import ssl
 import sys
 import threading
 import time
@@ -134,12 +136,18 @@ def main():
     p.add_argument("--file", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     ARGS = p.parse_args()
     with open(ARGS.file, "rb") as f:
         DATA = f.read()
     SHA = hashlib.sha256(DATA).hexdigest()
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     server.daemon_threads = True
+    if ARGS.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("PORT %d" % server.server_address[1], flush=True)
     server.serve_forever()
 

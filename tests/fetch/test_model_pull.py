@@ -46,17 +46,23 @@ class Env:
         self.log = os.path.join(work, "requests.jsonl")
         self.want = sha256(gguf)
         self.size = os.path.getsize(gguf)
-        self.server = subprocess.Popen(
-            ["/usr/bin/python3", os.path.join(HERE, "range_server.py"), "--file", gguf, "--log", self.log],
-            stdout=subprocess.PIPE, text=True)
-        line = self.server.stdout.readline()
+        self.servers = []
+        self.base = self.start_server("http")
+
+    def start_server(self, scheme, *extra):
+        server = subprocess.Popen(
+            ["/usr/bin/python3", os.path.join(HERE, "range_server.py"), "--file", self.gguf, "--log", self.log,
+             *extra], stdout=subprocess.PIPE, text=True)
+        self.servers.append(server)
+        line = server.stdout.readline()
         if not line.startswith("PORT "):
             raise RuntimeError("test server did not start: %r" % line)
-        self.base = "http://127.0.0.1:%d" % int(line.split()[1])
+        return "%s://127.0.0.1:%d" % (scheme, int(line.split()[1]))
 
     def close(self):
-        self.server.terminate()
-        self.server.wait(timeout=10)
+        for server in self.servers:
+            server.terminate()
+            server.wait(timeout=10)
 
     def pull(self, source, *args, env=None, timeout=60):
         cmd = [self.strato, "model", "pull", source, "--model-repository", self.repo] + list(args)
@@ -203,6 +209,20 @@ def test_server_ignoring_range(e):
     check(sha256(e.model_file("norange", 1)) == e.want, "file is byte-identical after a restart")
 
 
+def test_https(e):
+    """Real TLS: a self-signed certificate is refused unless its CA is given."""
+    cert, key = os.path.join(e.work, "cert.pem"), os.path.join(e.work, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    base = e.start_server("https", "--tls-cert", cert, "--tls-key", key)
+    r = e.pull(base + "/files/stories260K.gguf", "--model", "tls", env={"CURL_CA_BUNDLE": "", "SSL_CERT_FILE": ""})
+    check(r.returncode == 1 and "TLS failed" in r.stderr, "untrusted certificate is refused: " + r.stderr[-200:])
+    r = e.pull(base + "/files/stories260K.gguf", "--model", "tls", env={"CURL_CA_BUNDLE": cert})
+    check(r.returncode == 0, "https download with CURL_CA_BUNDLE succeeds: " + r.stderr[-300:])
+    check(sha256(e.model_file("tls", 1)) == e.want, "https download is byte-identical")
+
+
 def test_errors(e):
     r = e.pull(e.base + "/files/nope.gguf")
     check(r.returncode == 1 and "HTTP 404" in r.stderr and "does not exist" in r.stderr,
@@ -251,14 +271,16 @@ def test_served_by_strato(e):
                              "--grpc-port", str(free_port()), "--metrics-port", str(free_port())],
                             stdout=log, stderr=subprocess.STDOUT)
     try:
-        index = None
         deadline = time.time() + 30
-        while time.time() < deadline and index is None:
+        while time.time() < deadline:  # ports open before the repository is scanned
             try:
-                code, body = post("http://127.0.0.1:%d/v2/repository/index" % port)
-                index = json.loads(body) if code == 200 else None
+                with urllib.request.urlopen("http://127.0.0.1:%d/v2/health/ready" % port, timeout=2) as r:
+                    if r.status == 200:
+                        break
             except OSError:
                 time.sleep(0.1)
+        code, body = post("http://127.0.0.1:%d/v2/repository/index" % port)
+        index = json.loads(body) if code == 200 else None
         names = sorted(m["name"] for m in index or [])
         check("stories260K" in names and "hf" in names and "resumed" in names,
               "strato serve's repository index lists the pulled models: %s" % names)
@@ -287,7 +309,7 @@ def main():
             for test in (test_plain_download, test_next_version_is_max_plus_one, test_sibling_checksum,
                          test_hugging_face, test_wrong_sha256_flag, test_resume_after_kill,
                          test_cut_connection_retried, test_stall_times_out_and_resumes,
-                         test_server_ignoring_range, test_errors, test_served_by_strato):
+                         test_server_ignoring_range, test_https, test_errors, test_served_by_strato):
                 print("--", test.__name__, flush=True)
                 test(e)
         finally:
