@@ -141,6 +141,8 @@ struct Outcome {
   Status status;
   std::optional<std::string> source_sha256;  // published by the server, if it did
   std::string source_header;
+  bool got_response = false;     // the server answered with a status line
+  bool retry_if_reached = false;  // transient only if the server answered earlier in this pull
 };
 
 std::string HttpError(const Attempt& a, const std::string& url) {
@@ -169,7 +171,7 @@ Outcome ClassifyHttp(const Attempt& a, const DownloadRequest& request) {
   return {false, true, UnavailableError(message + ": unexpected answer")};
 }
 
-Outcome ClassifyCurl(CURLcode res, const char* detail, const Attempt& a, const DownloadRequest& request) {
+Outcome ClassifyCurl(CURLcode res, const char* detail, const DownloadRequest& request) {
   // libcurl's error buffer is the more specific text ("Failed to connect to h port p ...").
   std::string message = detail[0] != '\0' ? std::string(detail) : std::string(curl_easy_strerror(res));
   message += " (";
@@ -187,13 +189,18 @@ Outcome ClassifyCurl(CURLcode res, const char* detail, const Attempt& a, const D
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       return {false, true, UnavailableError("transfer interrupted: " + message)};
-    case CURLE_COULDNT_CONNECT:
-      // Worth retrying only when this server was reachable before in this pull.
-      return {false, a.written > 0,
-              UnavailableError(message + "; is the server up and the host:port right?")};
+    case CURLE_COULDNT_CONNECT: {
+      // A network blip mid-pull is retried; a wrong host:port fails at once.
+      Outcome out{false, false, UnavailableError(message + "; is the server up and the host:port right?")};
+      out.retry_if_reached = true;
+      return out;
+    }
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return {false, false, UnavailableError(message + "; check the host name and the network")};
+    case CURLE_COULDNT_RESOLVE_PROXY: {
+      Outcome out{false, false, UnavailableError(message + "; check the host name and the network")};
+      out.retry_if_reached = true;
+      return out;
+    }
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
@@ -242,7 +249,7 @@ Outcome RunAttempt(const DownloadRequest& request, PartialFile& file, Sha256& ha
            DeadlineExceededError("no data for " + std::to_string(request.timeout_seconds) + "s from " +
                                  request.url + " (raise --timeout on slow links)")};
   } else if (res != CURLE_OK) {
-    out = ClassifyCurl(res, detail, a, request);
+    out = ClassifyCurl(res, detail, request);
   } else if (IsSuccess(a.headers.status)) {
     out.complete = true;
   } else if (a.headers.status == 416 && have > 0) {
@@ -262,6 +269,7 @@ Outcome RunAttempt(const DownloadRequest& request, PartialFile& file, Sha256& ha
   }
   out.source_sha256 = a.headers.source_sha256;
   out.source_header = a.headers.source_sha256_header;
+  out.got_response = a.headers.status != 0;
   if (out.complete) return out;
   if (a.written > 0) out.status = out.status.WithPrefix("after " + std::to_string(a.written) + " more bytes");
   return out;
@@ -310,7 +318,8 @@ StatusOr<DownloadResult> DownloadFile(const DownloadRequest& request) {
 
   std::optional<std::string> source_sha;
   std::string source_header;
-  int stuck = 0;  // consecutive failed GETs that added no byte
+  int stuck = 0;         // consecutive failed GETs that added no byte
+  bool reached = false;  // some GET of this call got an answer
   while (true) {
     const uint64_t before = file->size();
     ++result.requests;
@@ -320,15 +329,18 @@ StatusOr<DownloadResult> DownloadFile(const DownloadRequest& request) {
       source_header = outcome.source_header;
     }
     if (outcome.complete) break;
+    reached = reached || outcome.got_response;
     const bool progressed = file->size() > before;
     stuck = progressed ? 0 : stuck + 1;
-    if (!outcome.retryable || stuck > request.max_retries) {
-      if (result.requests > 1) {
-        return outcome.status.WithPrefix("gave up after " + std::to_string(result.requests) +
-                                         " requests (" + std::to_string(file->size()) +
-                                         " bytes kept for the next run)");
+    const bool retryable = outcome.retryable || (outcome.retry_if_reached && reached);
+    if (!retryable || stuck > request.max_retries) {
+      std::string prefix;
+      if (result.requests > 1) prefix = "gave up after " + std::to_string(result.requests) + " requests";
+      if (file->size() > 0) {
+        prefix += (prefix.empty() ? "" : "; ") + std::to_string(file->size()) +
+                  " bytes kept: run the same command again to resume";
       }
-      return outcome.status;
+      return prefix.empty() ? outcome.status : outcome.status.WithPrefix(prefix);
     }
     Note(request, outcome.status.message() + "; retrying from byte " + std::to_string(file->size()));
     // Back off only when the server made no progress; a cut connection that
