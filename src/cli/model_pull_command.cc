@@ -1,6 +1,9 @@
 // strato model pull SOURCE --model-repository DIR: downloads a model file
 // (hf://, http://, https://) into the repository as a new version.
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -46,6 +49,11 @@ struct PullFlags {
   int timeout_seconds = 60;
   int retries = 5;
 };
+
+// Set by SIGINT/SIGTERM: the download stops cleanly and keeps its bytes.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
 
 std::optional<std::string> EnvVar(const char* name) {
   const char* value = std::getenv(name);
@@ -104,10 +112,16 @@ int Pull(const PullFlags& flags) {
   request.note = [&progress](const std::string& text) { progress.Note(text); };
 
   std::fprintf(stderr, "pulling %s into model '%s'\n", source->url.c_str(), model.c_str());
+  request.cancel = &g_interrupted;
+  signal(SIGINT, OnInterrupt);
+  signal(SIGTERM, OnInterrupt);
   auto downloaded = fetch::DownloadFile(request);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   if (!downloaded.ok()) {
     fetch::ForgetPullIfEmpty(*target);
-    return Fail(downloaded.status());
+    Fail(downloaded.status());
+    return downloaded.status().code() == StatusCode::kCancelled ? 130 : 1;  // 130: the shell's Ctrl-C status
   }
   auto installed = fetch::InstallVersion(*target);
   if (!installed.ok()) return Fail(installed.status());

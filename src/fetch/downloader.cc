@@ -95,9 +95,14 @@ Status StartBody(Attempt& a) {
   return Status::Ok();
 }
 
+bool Cancelled(const Attempt& a) {
+  return a.request->cancel != nullptr && a.request->cancel->load(std::memory_order_relaxed);
+}
+
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto& a = *static_cast<Attempt*>(user);
   const size_t n = size * count;
+  if (Cancelled(a)) return 0;
   if (!a.body_started) {
     a.write_error = StartBody(a);
     if (!a.write_error.ok()) return 0;  // aborts the transfer with CURLE_WRITE_ERROR
@@ -119,6 +124,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 int OnTick(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto& a = *static_cast<Attempt*>(user);
   const auto idle = std::chrono::steady_clock::now() - a.last_byte;
+  if (Cancelled(a)) return 1;
   a.stalled = idle > std::chrono::seconds(a.request->timeout_seconds);
   // Keeps the rate and ETA moving (down) while no data arrives.
   if (a.request->progress && a.body_started && IsSuccess(a.headers.status)) {
@@ -244,6 +250,7 @@ Outcome RunAttempt(const DownloadRequest& request, PartialFile& file, Sha256& ha
 
   Outcome out;
   if (!a.write_error.ok()) return {false, false, a.write_error};
+  if (Cancelled(a)) return {false, false, CancelledError("interrupted")};
   if (a.stalled) {
     out = {false, true,
            DeadlineExceededError("no data for " + std::to_string(request.timeout_seconds) + "s from " +
@@ -334,13 +341,12 @@ StatusOr<DownloadResult> DownloadFile(const DownloadRequest& request) {
     stuck = progressed ? 0 : stuck + 1;
     const bool retryable = outcome.retryable || (outcome.retry_if_reached && reached);
     if (!retryable || stuck > request.max_retries) {
-      std::string prefix;
-      if (result.requests > 1) prefix = "gave up after " + std::to_string(result.requests) + " requests";
+      std::string message = outcome.status.message();
+      if (result.requests > 1) message += "; gave up after " + std::to_string(result.requests) + " requests";
       if (file->size() > 0) {
-        prefix += (prefix.empty() ? "" : "; ") + std::to_string(file->size()) +
-                  " bytes kept: run the same command again to resume";
+        message += "; " + std::to_string(file->size()) + " bytes kept: run the same command again to resume";
       }
-      return prefix.empty() ? outcome.status : outcome.status.WithPrefix(prefix);
+      return Status(outcome.status.code(), message);
     }
     Note(request, outcome.status.message() + "; retrying from byte " + std::to_string(file->size()));
     // Back off only when the server made no progress; a cut connection that

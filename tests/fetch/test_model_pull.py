@@ -184,6 +184,23 @@ def test_resume_after_kill(e):
     check(sha256(e.model_file("resumed", 1)) == e.want, "resumed file is byte-identical")
 
 
+def test_ctrl_c_keeps_bytes(e):
+    path = "/stall/250000/stories260K.gguf"
+    proc = subprocess.Popen([e.strato, "model", "pull", e.base + path, "--model-repository", e.repo,
+                             "--model", "interrupted"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and not any(
+            f.endswith(".partial") and os.path.getsize(f) >= 250000 for f in e.staging_files()):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    check(proc.returncode == 130 and "CANCELLED" in err and "250000 bytes kept" in err,
+          "Ctrl-C stops with status 130 and says how to resume: %d %s" % (proc.returncode, err[-200:]))
+    r = e.pull(e.base + path, "--model", "interrupted")
+    check(r.returncode == 0 and "resuming at byte 250000" in r.stderr, "the rerun resumes after Ctrl-C")
+    check(sha256(e.model_file("interrupted", 1)) == e.want, "file is byte-identical after Ctrl-C and resume")
+
+
 def test_cut_connection_retried(e):
     path = "/cut/500000/stories260K.gguf"
     r = e.pull(e.base + path, "--model", "cut")
@@ -307,7 +324,7 @@ def main():
         e = Env(os.path.abspath(args.strato), gguf, work)
         try:
             for test in (test_plain_download, test_next_version_is_max_plus_one, test_sibling_checksum,
-                         test_hugging_face, test_wrong_sha256_flag, test_resume_after_kill,
+                         test_hugging_face, test_wrong_sha256_flag, test_resume_after_kill, test_ctrl_c_keeps_bytes,
                          test_cut_connection_retried, test_stall_times_out_and_resumes,
                          test_server_ignoring_range, test_https, test_errors, test_served_by_strato):
                 print("--", test.__name__, flush=True)

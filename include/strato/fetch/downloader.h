@@ -18,6 +18,7 @@
 // model installer holds a lock file for that).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -41,6 +42,9 @@ struct DownloadRequest {
   std::vector<std::string> headers;  // extra request headers ("Authorization: Bearer ...")
   ProgressReporter* progress = nullptr;        // not owned; may be null
   std::function<void(const std::string&)> note;  // human-readable events; may be empty
+  // Set (e.g. from a SIGINT handler) to stop within about a second, keeping the
+  // partial file. Not owned; may be null.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct DownloadResult {
@@ -59,6 +63,7 @@ struct DownloadResult {
 //   DEADLINE_EXCEEDED  no byte for timeout_seconds
 //   RESOURCE_EXHAUSTED disk full (the partial file is kept for a later resume)
 //   DATA_LOSS          checksum mismatch (the partial file is deleted)
+//   CANCELLED          `cancel` was set (the partial file is kept for a later resume)
 //   INVALID_ARGUMENT   other HTTP 4xx
 StatusOr<DownloadResult> DownloadFile(const DownloadRequest& request);
 
