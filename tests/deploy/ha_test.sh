@@ -6,7 +6,8 @@
 #   - constant load from `strato perf` through haproxy, measured in short
 #     back-to-back windows tagged with the phase they ran in;
 #   - phases: before | kill (SIGKILL replica 1) | drain (SIGTERM replica 2,
-#     which drains) | restart (both come back) | after;
+#     which drains) | one-left (only replica 3 serves) | restart (both come
+#     back) | after;
 #   - a real Prometheus scrapes the three replicas; the test queries it for
 #     each replica's nv_inference_request_success counter;
 #   - throughput through haproxy with 1, 2 and 3 replicas (and one replica
@@ -202,6 +203,9 @@ log "replica 2 exited with code $rc after $(/usr/bin/python3 -c "print(f'{$(date
 [ "$rc" = 0 ] || { echo "FAIL: replica 2 exited $rc after SIGTERM, expected a drained 0" >&2; exit 1; }
 grep -q 'draining signal=SIGTERM' "$work/replica-2.log" || { echo "FAIL: replica 2 did not log its drain" >&2; exit 1; }
 
+set_phase one-left
+sleep "$phase_s"
+
 set_phase restart
 start_replica 2
 start_replica 1
@@ -218,17 +222,17 @@ wait "$load_pid" || true
 summary=$(/usr/bin/python3 - "$work/windows.tsv" "$concurrency" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-order = ["before", "kill", "drain", "restart", "after"]
+order = ["before", "kill", "drain", "one-left", "restart", "after"]
 stats = {p: [0, 0, 0.0, 0, ""] for p in order}
 for phase, ok, err, secs, first in rows:
     s = stats[phase]
     s[0] += int(ok); s[1] += int(err); s[2] += float(secs); s[3] += 1
     if first and not s[4]: s[4] = first
-print("phase    windows  requests_ok  failed  req/s    first_error")
+print("phase     windows  requests_ok  failed  req/s    first_error")
 for p in order:
     ok, err, secs, n, first = stats[p]
     rate = ok / secs if secs else 0
-    print(f"{p:<8} {n:>7}  {ok:>11}  {err:>6}  {rate:>7.0f}  {first[:60]}")
+    print(f"{p:<9} {n:>7}  {ok:>11}  {err:>6}  {rate:>7.0f}  {first[:60]}")
 PY
 )
 echo "$summary"
@@ -271,7 +275,7 @@ fi
 
 # ---- assertions --------------------------------------------------------------------
 status=0
-for p in drain restart after before; do
+for p in drain one-left restart after before; do
   f=$(failed_in "$p")
   if [ "$f" != 0 ]; then echo "FAIL: $f failed requests in phase '$p' (expected none)" >&2; status=1; fi
 done
