@@ -30,7 +30,7 @@ cleanup() {
   "${podman[@]}" rm -f -t 0 "$name" >/dev/null 2>&1 || true
   "${podman[@]}" rmi -a -f >/dev/null 2>&1 || true
   # vfs layers may still be mounted by an interrupted build.
-  grep -o "$work[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  grep -o "${work}[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
