@@ -50,5 +50,11 @@ root:x:0:
 strato:x:65532:
 GROUP
 echo "hosts: files dns" > "$out"/etc/nsswitch.conf
+# `strato model pull https://...` (e.g. in an init container) verifies TLS
+# against the CA bundle at libcurl's built-in path.
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  mkdir -p "$out"/etc/ssl/certs
+  cp -L /etc/ssl/certs/ca-certificates.crt "$out"/etc/ssl/certs/
+fi
 chmod 1777 "$out"/tmp
 echo "make-rootfs: $(find "$out" -type f | wc -l) files, $(du -sh "$out" | cut -f1) in $out"
