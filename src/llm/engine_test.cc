@@ -1,0 +1,213 @@
+// The engine against llama.cpp called directly, on the real stories260K GGUF
+// from ../shared (skipped when absent).
+#include "strato/llm/engine.h"
+
+#include <gtest/gtest.h>
+#include <llama.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+namespace strato::llm {
+namespace {
+
+std::filesystem::path ModelPath() {
+  const char* src = std::getenv("STRATO_SOURCE_DIR");
+  std::filesystem::path root = src != nullptr ? src : ".";
+  return root / ".." / "shared" / "datasets" / "llm" / "stories260K.gguf";
+}
+
+// Collects one request's events and lets the test wait for the end.
+struct Collector {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Token> tokens;
+  std::string text;
+  std::optional<FinishEvent> finish;
+
+  GenerateRequest Wire(GenerateRequest r) {
+    r.on_token = [this](const TokenEvent& e) {
+      std::lock_guard lock(mu);
+      tokens.push_back(e.token);
+      text += e.text;
+    };
+    r.on_finish = [this](FinishEvent e) {
+      std::lock_guard lock(mu);
+      text += e.text;
+      finish = std::move(e);
+      cv.notify_all();
+    };
+    return r;
+  }
+  void Wait() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return finish.has_value(); });
+  }
+};
+
+// Greedy decoding with llama.cpp alone: one sequence, one token per decode.
+std::vector<Token> DirectGreedy(const std::vector<Token>& prompt, int n) {
+  EnsureLlamaBackends();
+  llama_model* model = llama_model_load_from_file(ModelPath().c_str(), llama_model_default_params());
+  auto cp = llama_context_default_params();
+  cp.n_ctx = 512;
+  cp.n_threads = 1;
+  cp.n_threads_batch = 1;
+  llama_context* ctx = llama_init_from_model(model, cp);
+  const llama_vocab* vocab = llama_model_get_vocab(model);
+  llama_sampler* greedy = llama_sampler_init_greedy();
+  std::vector<Token> out;
+  std::vector<Token> feed = prompt;
+  for (int i = 0; i < n; ++i) {
+    if (llama_decode(ctx, llama_batch_get_one(feed.data(), static_cast<int32_t>(feed.size()))) != 0) break;
+    const Token t = llama_sampler_sample(greedy, ctx, -1);
+    if (llama_vocab_is_eog(vocab, t)) break;
+    out.push_back(t);
+    feed = {t};
+  }
+  llama_sampler_free(greedy);
+  llama_free(ctx);
+  llama_model_free(model);
+  return out;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(ModelPath())) GTEST_SKIP() << "no test model at " << ModelPath();
+  }
+  std::unique_ptr<Engine> Make(int slots, int max_waiting = 64) {
+    EngineOptions o;
+    o.model_path = ModelPath();
+    o.slots = slots;
+    o.context_per_slot = 512;
+    o.threads = 1;
+    o.batch_size = 64;  // small: long prompts are chunked over several steps
+    o.max_waiting = max_waiting;
+    auto e = Engine::Create(o);
+    EXPECT_TRUE(e.ok()) << e.status().message();
+    return e.ok() ? std::move(e).value() : nullptr;
+  }
+  static GenerateRequest Greedy(std::vector<Token> prompt, int max_tokens) {
+    GenerateRequest r;
+    r.prompt = std::move(prompt);
+    r.max_tokens = max_tokens;
+    r.sampling.temperature = 0;
+    return r;
+  }
+};
+
+TEST_F(EngineTest, GreedyEqualsLibraryTokenForToken) {
+  auto engine = Make(4);
+  ASSERT_NE(engine, nullptr);
+  auto prompt = engine->Tokenize("Once upon a time, there was a little girl named Lily.", true);
+  ASSERT_TRUE(prompt.ok());
+  const std::vector<Token> expected = DirectGreedy(*prompt, 64);
+  ASSERT_GT(expected.size(), 10u);
+  // Run it with busy neighbours: batching must not change a sequence's tokens.
+  Collector mine, other1, other2;
+  auto other_prompt = engine->Tokenize("The dog ran", true);
+  ASSERT_TRUE(engine->Submit(other1.Wire(Greedy(*other_prompt, 50))).ok());
+  ASSERT_TRUE(engine->Submit(mine.Wire(Greedy(*prompt, 64))).ok());
+  ASSERT_TRUE(engine->Submit(other2.Wire(Greedy(*other_prompt, 30))).ok());
+  mine.Wait();
+  other1.Wait();
+  other2.Wait();
+  EXPECT_EQ(mine.tokens, expected);
+  EXPECT_EQ(other1.tokens.size(), 50u);
+  // Same prompt twice: the second reuses the first's KV (prefix cache) and still matches.
+  Collector again;
+  ASSERT_TRUE(engine->Submit(again.Wire(Greedy(*prompt, 64))).ok());
+  again.Wait();
+  EXPECT_EQ(again.tokens, expected);
+  EXPECT_GT(again.finish->cached_prompt_tokens, 0);
+}
+
+TEST_F(EngineTest, SixteenConcurrentSequencesGetTheirTokenCounts) {
+  auto engine = Make(8);
+  ASSERT_NE(engine, nullptr);
+  std::vector<std::unique_ptr<Collector>> c;
+  for (int i = 0; i < 16; ++i) {
+    c.push_back(std::make_unique<Collector>());
+    std::string text = "Tom had a ball number " + std::to_string(i) + ".";
+    for (int k = 0; k < i; ++k) text += " He liked to play.";  // different prompt lengths, some chunked
+    auto prompt = engine->Tokenize(text, true);
+    ASSERT_TRUE(prompt.ok());
+    GenerateRequest r = Greedy(*prompt, 5 + 7 * i);
+    r.ignore_eos = true;
+    ASSERT_TRUE(engine->Submit(c.back()->Wire(std::move(r))).ok());
+  }
+  for (int i = 0; i < 16; ++i) {
+    c[static_cast<size_t>(i)]->Wait();
+    EXPECT_EQ(c[static_cast<size_t>(i)]->tokens.size(), static_cast<size_t>(5 + 7 * i)) << "sequence " << i;
+    EXPECT_EQ(c[static_cast<size_t>(i)]->finish->reason, FinishReason::kLength);
+    EXPECT_EQ(c[static_cast<size_t>(i)]->finish->completion_tokens, 5 + 7 * i);
+  }
+  EXPECT_EQ(engine->Counters().running, 0);
+}
+
+TEST_F(EngineTest, CancellationFreesSlots) {
+  auto engine = Make(2);
+  ASSERT_NE(engine, nullptr);
+  auto prompt = engine->Tokenize("Once upon a time", true);
+  std::vector<std::unique_ptr<Collector>> c;
+  std::vector<std::shared_ptr<std::atomic<bool>>> flags;
+  for (int i = 0; i < 4; ++i) {
+    c.push_back(std::make_unique<Collector>());
+    GenerateRequest r = Greedy(*prompt, 400);
+    r.ignore_eos = true;
+    flags.push_back(std::make_shared<std::atomic<bool>>(false));
+    r.cancelled = flags.back();
+    ASSERT_TRUE(engine->Submit(c.back()->Wire(std::move(r))).ok());
+  }
+  for (auto& f : flags) f->store(true);
+  for (auto& x : c) {
+    x->Wait();
+    EXPECT_EQ(x->finish->reason, FinishReason::kCancelled);
+  }
+  // Both slots are free again: a fresh request runs to its full length.
+  Collector after;
+  GenerateRequest r = Greedy(*prompt, 20);
+  r.ignore_eos = true;
+  ASSERT_TRUE(engine->Submit(after.Wire(std::move(r))).ok());
+  after.Wait();
+  EXPECT_EQ(after.tokens.size(), 20u);
+  EXPECT_EQ(engine->Counters().running, 0);
+}
+
+TEST_F(EngineTest, StopStringsAndLimits) {
+  auto engine = Make(1, /*max_waiting=*/0);
+  ASSERT_NE(engine, nullptr);
+  auto prompt = engine->Tokenize("Once upon a time", true);
+  // Prompt longer than the context: a clear error naming both lengths.
+  std::vector<Token> huge(600, (*prompt)[1]);
+  Status too_long = engine->Submit(Greedy(huge, 1));
+  EXPECT_EQ(too_long.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(too_long.message().find("600"), std::string::npos);
+  EXPECT_NE(too_long.message().find("512"), std::string::npos);
+  // max_waiting 0: the queue refuses when nothing can take the request at once.
+  EXPECT_EQ(engine->Submit(Greedy(*prompt, 1)).code(), StatusCode::kUnavailable);
+}
+
+TEST_F(EngineTest, StopStringEndsGeneration) {
+  auto engine = Make(1);
+  ASSERT_NE(engine, nullptr);
+  auto prompt = engine->Tokenize("Once upon a time", true);
+  Collector full;
+  ASSERT_TRUE(engine->Submit(full.Wire(Greedy(*prompt, 40))).ok());
+  full.Wait();
+  ASSERT_GT(full.text.size(), 12u);
+  const std::string stop = full.text.substr(8, 3);
+  Collector cut;
+  GenerateRequest r = Greedy(*prompt, 40);
+  r.stop = {stop};
+  ASSERT_TRUE(engine->Submit(cut.Wire(std::move(r))).ok());
+  cut.Wait();
+  EXPECT_EQ(cut.finish->reason, FinishReason::kStop);
+  EXPECT_EQ(cut.text, full.text.substr(0, full.text.find(stop)));
+}
+
+}  // namespace
+}  // namespace strato::llm
