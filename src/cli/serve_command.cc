@@ -11,6 +11,9 @@
 #include "commands.h"
 #include "strato/backend/backend.h"
 #include "strato/backend/demo_repository.h"
+#ifdef STRATO_HAVE_LLAMA
+#include "strato/llm/llamacpp_backend.h"
+#endif
 #include "strato/core/logging.h"
 #include "strato/core/metrics.h"
 #include "strato/frontends/grpc_server.h"
@@ -143,6 +146,9 @@ int ServeCommand(int argc, char** argv) {
   RegisterProcessMetrics(&metrics);
   BackendRegistry backends;
   RegisterBuiltinBackends(&backends);
+#ifdef STRATO_HAVE_LLAMA
+  llm::RegisterLlamaBackend(&backends);
+#endif
 
   ModelManagerOptions mopts;
   mopts.repositories = f.repositories;

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "handlers.h"
+#include "openai.h"
 
 namespace strato::http {
 namespace {
@@ -82,6 +83,10 @@ RouteResult RouteModel(const HandlerContext& ctx, const RequestView& r, const Pa
   if (action == "ready") return get ? HandleModelReady(ctx, model, version) : WrongMethod(r, "GET");
   if (action == "config") return get ? HandleModelConfig(ctx, model, version) : WrongMethod(r, "GET");
   if (action == "stats") return get ? HandleModelStats(ctx, model, version) : WrongMethod(r, "GET");
+  if (action == "generate" || action == "generate_stream") {
+    if (r.method != Method::kPost) return WrongMethod(r, "POST");
+    return HandleGenerate(ctx, model, version, r, action == "generate_stream");
+  }
   if (action == "infer") {
     if (r.method != Method::kPost) return WrongMethod(r, "POST");
     return HandleInfer(ctx, model, version, r);
@@ -107,6 +112,7 @@ RouteResult RouteRepository(const HandlerContext& ctx, const RequestView& r, con
 RouteResult Router::Handle(const RequestView& r) {
   const HandlerContext ctx{manager_, metrics_, &info_};
   const Path p = SplitPath(r.target);
+  if (p.size > 0 && p.seg[0] == "v1") return HandleOpenAI(ctx, r);
   if (p.too_long || p.size == 0 || p.seg[0] != "v2") return NotFound(r.target);
   const bool get = r.method == Method::kGet;
   if (p.size == 1) return get ? HandleServerMetadata(ctx) : WrongMethod(r, "GET");

@@ -26,7 +26,31 @@ struct PendingInfer {
   InferOutputOptions options;
 };
 
-using RouteResult = std::variant<Reply, PendingInfer>;
+// Turns the responses of a generation (a decoupled model's many responses,
+// then a final one) into what the connection writes: for streaming replies
+// a chunk per response (Server-Sent Events), otherwise one reply at the end.
+// Called on the connection's io thread, in response order.
+class GenerationFormatter {
+ public:
+  virtual ~GenerationFormatter() = default;
+  virtual bool streaming() const = 0;
+  // Streaming: the reply's content type (a static string).
+  virtual std::string_view content_type() const { return "text/event-stream"; }
+  // Bytes to send for `response` (streaming), or state to gather (not).
+  virtual std::string Chunk(const InferenceResponse& response, bool final) = 0;
+  // The whole reply when the first response is an error (nothing sent yet).
+  virtual Reply Error(const Status& status) = 0;
+  // Not streaming: the reply after the final response.
+  virtual Reply Finish() = 0;
+};
+
+struct PendingGenerate {
+  std::shared_ptr<ModelVersion> version;
+  std::unique_ptr<InferenceRequest> request;
+  std::unique_ptr<GenerationFormatter> formatter;
+};
+
+using RouteResult = std::variant<Reply, PendingInfer, PendingGenerate>;
 
 // What a connection dispatches requests to (the v2 router or the metrics
 // endpoint).

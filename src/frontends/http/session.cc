@@ -202,6 +202,12 @@ asio::awaitable<void> Session::Serve() {
     // Plain statements rather than a conditional around co_await: GCC 12
     // mishandles temporaries of co_await inside ?: expressions.
     Reply reply;
+    if (auto* generate = std::get_if<PendingGenerate>(&routed)) {
+      const bool can_keep = req.keep_alive() && !worker_->stopping;
+      const bool usable = co_await RunGenerate(std::move(*generate), can_keep);
+      if (!usable || !can_keep) break;
+      continue;
+    }
     if (auto* immediate = std::get_if<Reply>(&routed)) {
       reply = std::move(*immediate);
     } else {

@@ -40,6 +40,9 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   boost::asio::awaitable<void> Serve();
   boost::asio::awaitable<Reply> RunInfer(PendingInfer pending);
+  // Writes a generation's reply as it comes (session_generate.cc); returns
+  // whether the connection can carry another request.
+  boost::asio::awaitable<bool> RunGenerate(PendingGenerate pending, bool keep_alive);
   void WatchDisconnect(std::shared_ptr<std::atomic<bool>> cancelled);
   boost::asio::awaitable<bool> Write(const Reply& reply, bool keep_alive);
   boost::asio::awaitable<void> DrainAndClose();

@@ -1,0 +1,49 @@
+// OpenAI-compatible routes (/v1/models, /v1/completions,
+// /v1/chat/completions, /v1/embeddings) and the KServe generate extension
+// (/v2/models/{m}/generate and /generate_stream), for models served by the
+// llamacpp backend (wire contract in include/strato/llm/llamacpp_backend.h).
+//
+// openai_request.cc validates bodies and builds the InferenceRequest;
+// openai_format.cc turns the model's responses into OpenAI JSON / SSE;
+// openai_handlers.cc routes. Errors use OpenAI's shape:
+//   {"error": {"message": ..., "type": ..., "param": ..., "code": ...}}
+//
+// Thread-safety: stateless; callable from any io thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "handlers.h"
+
+namespace strato::http {
+
+// Routes every /v1/... target.
+RouteResult HandleOpenAI(const HandlerContext& ctx, const RequestView& request);
+// /v2/models/{m}[/versions/{v}]/generate[_stream].
+RouteResult HandleGenerate(const HandlerContext& ctx, const std::string& model, int64_t version,
+                           const RequestView& request, bool stream);
+
+// {"error": {...}} with `status`; `param` may be empty (JSON null).
+Reply OpenAIError(int status, std::string_view message, std::string_view param = {},
+                  std::string_view code = {});
+// The OpenAI error reply for a non-OK status from the model.
+Reply OpenAIStatusError(const Status& status);
+
+enum class OpenAIKind { kChat, kCompletion };
+
+struct OpenAICall {
+  OpenAIKind kind = OpenAIKind::kChat;
+  std::string model;
+  bool stream = false;
+  bool include_usage = false;
+  bool logprobs = false;
+};
+
+// Formatters for /v1 replies and for the generate extension.
+std::unique_ptr<GenerationFormatter> MakeOpenAIFormatter(OpenAICall call);
+std::unique_ptr<GenerationFormatter> MakeGenerateFormatter(std::string model, int64_t version, bool stream);
+
+}  // namespace strato::http
