@@ -45,9 +45,22 @@ install_deploy_npm() {
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# llama.cpp (pinned, from npm) for the llamacpp backend, and the openai npm
+# client of tests/llm.
+install_llm_deps() {
+  local root
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  "$root/scripts/fetch_llama.sh"
+  if [ ! -d "$root/tests/llm/node_modules/openai" ]; then
+    echo "setup: npm packages for tests/llm"
+    (cd "$root/tests/llm" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
   install_deploy_npm
+  install_llm_deps
   exit 0
 fi
 
@@ -62,4 +75,5 @@ done
 # The haproxy package starts a system service too; tests start their own.
 $SUDO systemctl disable --now haproxy >/dev/null 2>&1 || $SUDO service haproxy stop >/dev/null 2>&1 || true
 install_deploy_npm
+install_llm_deps
 echo "setup: done"

@@ -229,6 +229,9 @@ RouteResult OpenAICompletion(const HandlerContext& ctx, const RequestView& r, Op
     else return OpenAIError(400, "'logprobs' must be a boolean (chat) or a non-negative integer (completions)", "logprobs");
   }
   params["logprobs"] = call.logprobs;
+  bool ignore_eos = false;  // an extension (as in vLLM): generate exactly max_tokens
+  if (auto bad = BoolField(body, "ignore_eos", &ignore_eos)) return OpenAIError(400, bad->message, bad->param);
+  if (ignore_eos) params["ignore_eos"] = true;
   // Chat and non-streaming calls need every token too: the backend streams always.
   params["stream"] = true;
   if (kind == OpenAIKind::kCompletion) params["add_special"] = true;

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# End-to-end test of LLM serving: `strato serve` with the llamacpp backend on
+# ../shared/datasets/llm/stories260K.gguf, driven by the official `openai`
+# npm client (openai_e2e.mjs) and by curl for malformed input.
+# Exit 77 (skipped) when the model or the npm client is absent.
+# Usage: e2e_llm.sh /path/to/strato SOURCE_DIR
+set -euo pipefail
+
+STRATO=${1:?usage: e2e_llm.sh /path/to/strato SOURCE_DIR}
+SRC=${2:?usage: e2e_llm.sh /path/to/strato SOURCE_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+GGUF="$SRC/../shared/datasets/llm/stories260K.gguf"
+[ -f "$GGUF" ] || { echo "SKIP: no test model at $GGUF"; exit 77; }
+[ -d "$HERE/node_modules/openai" ] || { echo "SKIP: run scripts/setup.sh (installs the openai npm client into tests/llm)"; exit 77; }
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+PY=/usr/bin/python3
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  [ -f "$WORK/server.log" ] && { echo "--- server log (tail) ---" >&2; tail -n 30 "$WORK/server.log" >&2; }
+  exit 1
+}
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+mkdir -p "$WORK/repo/stories/1"
+ln -s "$GGUF" "$WORK/repo/stories/1/model.gguf"
+cat > "$WORK/repo/stories/config.pbtxt" <<'CFG'
+name: "stories"
+backend: "llamacpp"
+parameters { key: "parallel" value { string_value: "8" } }
+parameters { key: "context_length" value { string_value: "1024" } }
+parameters { key: "threads" value { string_value: "1" } }
+CFG
+HTTP_PORT=$(free_port); GRPC_PORT=$(free_port); METRICS_PORT=$(free_port)
+BASE="http://127.0.0.1:$HTTP_PORT"
+"$STRATO" serve --model-repository "$WORK/repo" --http-address 127.0.0.1 --http-port "$HTTP_PORT" \
+  --grpc-port "$GRPC_PORT" --metrics-port "$METRICS_PORT" > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -sf "$BASE/v2/models/stories/ready" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited"
+  sleep 0.1
+done
+curl -sf "$BASE/v2/models/stories/ready" >/dev/null || fail "model not ready"
+
+node "$HERE/openai_e2e.mjs" "$BASE" "http://127.0.0.1:$METRICS_PORT/metrics" stories || fail "openai client checks"
+
+# bad_request NAME BODY PARAM: expects a 400 in OpenAI's error shape naming PARAM (or "-" for none).
+bad_request() {
+  local name=$1 body=$2 param=$3 code
+  code=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$body" "$BASE/v1/chat/completions")
+  [ "$code" = 400 ] || fail "$name: status $code, want 400; body $(head -c 300 "$WORK/body")"
+  "$PY" - "$WORK/body" "$param" <<'PYEOF' || fail "$name: body $(head -c 300 "$WORK/body")"
+import json, sys
+e = json.load(open(sys.argv[1]))["error"]
+assert e["type"] == "invalid_request_error" and len(e["message"]) > 10, e
+assert sys.argv[2] == "-" or e["param"] == sys.argv[2], e
+PYEOF
+  echo "ok - 400 for $name"
+}
+bad_request "empty messages" '{"model":"stories","messages":[]}' messages
+bad_request "unknown role" '{"model":"stories","messages":[{"role":"robot","content":"hi"}]}' 'messages[0].role'
+bad_request "negative max_tokens" '{"model":"stories","messages":[{"role":"user","content":"hi"}],"max_tokens":-5}' max_tokens
+bad_request "temperature out of range" '{"model":"stories","messages":[{"role":"user","content":"hi"}],"temperature":2.5}' temperature
+bad_request "unknown model" '{"model":"nope","messages":[{"role":"user","content":"hi"}]}' model
+bad_request "invalid JSON" '{"model":"stories","messages":[' -
+bad_request "n > 1" '{"model":"stories","messages":[{"role":"user","content":"hi"}],"n":3}' n
+long=$("$PY" -c 'print("word " * 3000)')
+bad_request "oversize prompt" "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"$long\"}]}" -
+grep -q "context holds 1024" "$WORK/body" || fail "oversize prompt error does not name the context length: $(head -c 300 "$WORK/body")"
+
+# KServe generate extension, and the v2 metadata of the same model.
+curl -sf "$BASE/v2/models/stories/generate" -d '{"text_input":"Once upon a time","max_tokens":8,"temperature":0}' > "$WORK/gen" || fail "generate"
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["text_output"] and d["completion_tokens"]==8, d' "$WORK/gen" || fail "generate body $(cat "$WORK/gen")"
+n=$(curl -sfN "$BASE/v2/models/stories/generate_stream" -d '{"text_input":"Once upon a time","max_tokens":6,"ignore_eos":true}' | grep -c '^data: ') || fail "generate_stream"
+[ "$n" = 7 ] || fail "generate_stream sent $n events, want 6 tokens + 1 final"
+echo "ok - generate and generate_stream"
+echo "PASS"

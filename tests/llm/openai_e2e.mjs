@@ -1,0 +1,145 @@
+// The official `openai` npm client against a running `strato serve`.
+// Usage: node openai_e2e.mjs BASE_URL METRICS_URL MODEL
+import assert from "node:assert/strict";
+import OpenAI from "openai";
+
+const [base, metricsUrl, model] = process.argv.slice(2);
+const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: "unused", maxRetries: 0 });
+
+async function metric(name) {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split("\n").find((l) => l.startsWith(name + "{") && l.includes(`model="${model}"`));
+  assert.ok(line, `metric ${name} missing`);
+  return Number(line.split(" ").pop());
+}
+
+async function step(name, fn) {
+  await fn();
+  console.log(`ok - ${name}`);
+}
+
+await step("models list names the model", async () => {
+  const list = await client.models.list();
+  assert.ok(list.data.some((m) => m.id === model));
+});
+
+let greedyText = "";
+await step("non-streaming chat completion", async () => {
+  const r = await client.chat.completions.create({
+    model, messages: [{ role: "user", content: "Once upon a time" }], max_tokens: 24, temperature: 0,
+  });
+  assert.equal(r.object, "chat.completion");
+  assert.equal(r.choices[0].message.role, "assistant");
+  assert.ok(r.choices[0].message.content.length > 0);
+  assert.ok(["stop", "length"].includes(r.choices[0].finish_reason));
+  assert.ok(r.usage.prompt_tokens > 0 && r.usage.completion_tokens > 0 && r.usage.completion_tokens <= 24);
+  assert.equal(r.usage.total_tokens, r.usage.prompt_tokens + r.usage.completion_tokens);
+  greedyText = r.choices[0].message.content;
+});
+
+await step("streaming chat equals non-streaming under greedy sampling, with usage", async () => {
+  const stream = await client.chat.completions.create({
+    model, messages: [{ role: "user", content: "Once upon a time" }], max_tokens: 24, temperature: 0,
+    stream: true, stream_options: { include_usage: true },
+  });
+  let text = "";
+  let finish = null;
+  let usage = null;
+  for await (const chunk of stream) {
+    if (chunk.usage) usage = chunk.usage;
+    for (const c of chunk.choices) {
+      text += c.delta?.content ?? "";
+      if (c.finish_reason) finish = c.finish_reason;
+    }
+  }
+  assert.equal(text, greedyText);
+  assert.ok(finish === "stop" || finish === "length");
+  assert.ok(usage && usage.completion_tokens > 0);
+  // The same prompt again reuses the KV cache of the first (prefix cache).
+  assert.ok(usage.prompt_tokens_details.cached_tokens > 0, "expected a prefix cache hit");
+});
+
+await step("completions with stop string and logprobs", async () => {
+  const full = await client.completions.create({ model, prompt: "Once upon a time", max_tokens: 30, temperature: 0 });
+  const text = full.choices[0].text;
+  assert.ok(text.length > 10);
+  const stop = text.slice(6, 9);
+  const cut = await client.completions.create({ model, prompt: "Once upon a time", max_tokens: 30, temperature: 0, stop: [stop], logprobs: 1 });
+  assert.equal(cut.choices[0].text, text.slice(0, text.indexOf(stop)));
+  assert.equal(cut.choices[0].finish_reason, "stop");
+  for (const lp of cut.choices[0].logprobs.token_logprobs) assert.ok(lp <= 0);
+});
+
+await step("16 concurrent streams of different lengths get their token counts", async () => {
+  const runs = Array.from({ length: 16 }, async (_, i) => {
+    const want = 5 + 9 * i;
+    const stream = await client.chat.completions.create({
+      model, messages: [{ role: "user", content: `Story number ${i}` }], max_tokens: want,
+      stream: true, stream_options: { include_usage: true }, ignore_eos: true, seed: i, temperature: 0.8,
+    });
+    let tokenChunks = 0;
+    let usage = null;
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = chunk.usage;
+      for (const c of chunk.choices) if (c.delta?.content !== undefined && !c.delta.role && !c.finish_reason) tokenChunks++;
+    }
+    assert.equal(usage.completion_tokens, want, `stream ${i}`);
+    assert.equal(tokenChunks, want, `stream ${i} chunks`);
+  });
+  await Promise.all(runs);
+});
+
+await step("abort mid-stream frees the slot (metrics return to zero)", async () => {
+  const controller = new AbortController();
+  const streams = [];
+  for (let i = 0; i < 4; i++) {
+    streams.push((async () => {
+      const stream = await client.chat.completions.create(
+        { model, messages: [{ role: "user", content: "Tell a long story" }], max_tokens: 100000, ignore_eos: true, stream: true },
+        { signal: controller.signal });
+      let n = 0;
+      try {
+        for await (const _ of stream) if (++n === 5 && i === 3) controller.abort();
+      } catch (e) {
+        return n;
+      }
+      return n;
+    })());
+  }
+  const counts = await Promise.all(streams);
+  assert.ok(counts.every((n) => n >= 1));
+  let running = -1;
+  for (let tries = 0; tries < 100; tries++) {
+    running = await metric("strato_llm_requests_running");
+    if (running === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(running, 0, "requests still running after the clients went away");
+  assert.equal(await metric("strato_llm_requests_waiting"), 0);
+  assert.ok((await metric("strato_llm_generated_tokens_total")) > 0);
+});
+
+await step("errors come back as OpenAI errors", async () => {
+  const cases = [
+    [{ model, messages: [] }, "messages"],
+    [{ model, messages: [{ role: "wizard", content: "hi" }] }, "messages[0].role"],
+    [{ model, messages: [{ role: "user", content: "hi" }], max_tokens: -1 }, "max_tokens"],
+    [{ model, messages: [{ role: "user", content: "hi" }], temperature: 3 }, "temperature"],
+    [{ model: "no-such-model", messages: [{ role: "user", content: "hi" }] }, "model"],
+  ];
+  for (const [body, param] of cases) {
+    await assert.rejects(client.chat.completions.create(body), (e) => {
+      assert.equal(e.status, 400, JSON.stringify(body));
+      assert.equal(e.param, param);
+      assert.ok(e.message.length > 10);
+      return true;
+    });
+  }
+  await assert.rejects(client.chat.completions.create({ model, messages: [{ role: "user", content: "x ".repeat(5000) }] }), (e) => {
+    assert.equal(e.status, 400);
+    assert.match(e.message, /tokens/);
+    return true;
+  });
+});
+
+console.log("all openai client checks passed");
