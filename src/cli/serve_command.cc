@@ -130,6 +130,9 @@ int ServeCommand(int argc, char** argv) {
       const Status s = WriteDemoModelRepository(dir);
       if (!s.ok()) return Fail(s);
     }
+#ifdef STRATO_HAVE_LLAMA
+    if (const Status s = llm::WriteDemoLlmModel(dir); !s.ok()) return Fail(s);
+#endif
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {

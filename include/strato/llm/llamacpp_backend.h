@@ -29,3 +29,13 @@ inline constexpr std::string_view kTextInput = "text_input";
 inline constexpr std::string_view kTextOutput = "text_output";
 
 }  // namespace strato::llm
+
+namespace strato::llm {
+
+// Adds the demo language model "stories" (llamacpp backend) to the demo
+// repository `dir` when its GGUF exists: $STRATO_DEMO_GGUF, else
+// ../shared/datasets/llm/stories260K.gguf next to the source tree this
+// binary was built from. Returns Ok and adds nothing when it is absent.
+Status WriteDemoLlmModel(const std::filesystem::path& dir);
+
+}  // namespace strato::llm
