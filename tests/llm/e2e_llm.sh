@@ -84,4 +84,11 @@ curl -sf "$BASE/v2/models/stories/generate" -d '{"text_input":"Once upon a time"
 n=$(curl -sfN "$BASE/v2/models/stories/generate_stream" -d '{"text_input":"Once upon a time","max_tokens":6,"ignore_eos":true}' | grep -c '^data: ') || fail "generate_stream"
 [ "$n" = 7 ] || fail "generate_stream sent $n events, want 6 tokens + 1 final"
 echo "ok - generate and generate_stream"
+
+# gRPC ModelStreamInfer: one response per token.
+if "$PY" -c 'import grpc, grpc_tools' 2>/dev/null; then
+  "$PY" "$HERE/grpc_stream.py" "127.0.0.1:$GRPC_PORT" "$SRC/proto" stories || fail "gRPC token streaming"
+else
+  echo "note: python3-grpcio / grpc_tools missing, gRPC streaming check skipped"
+fi
 echo "PASS"
