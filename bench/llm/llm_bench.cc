@@ -17,6 +17,9 @@
 #include <thread>
 #include <vector>
 
+#include <condition_variable>
+#include <mutex>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -131,6 +134,33 @@ double DirectGenerate(Direct& d, int n, int gen) {
   for (auto* s : samplers) llama_sampler_free(s);
   llama_batch_free(batch);
   return static_cast<double>(n) * gen / secs;
+}
+
+// ---- strato's engine in this process (no HTTP) ---------------------------
+
+// Generated tok/s of `n` concurrent requests through the Engine API: the
+// engine's own overhead, without the network and the HTTP frontend.
+double EngineGenerate(strato::llm::Engine& engine, int n, int gen) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int done = 0;
+  const auto t0 = Clock::now();
+  for (int s = 0; s < n; ++s) {
+    strato::llm::GenerateRequest r;
+    r.prompt = *engine.Tokenize("Story " + std::to_string(s) + ": Once upon a time", true);
+    r.max_tokens = gen;
+    r.ignore_eos = true;
+    r.sampling.temperature = 0;
+    r.on_finish = [&](strato::llm::FinishEvent) {
+      std::lock_guard lock(mu);
+      ++done;
+      cv.notify_all();
+    };
+    if (!engine.Submit(std::move(r)).ok()) return 0;
+  }
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return done == n; });
+  return static_cast<double>(n) * gen / Seconds(Clock::now() - t0);
 }
 
 // ---- through the server ----------------------------------------------------
@@ -270,6 +300,22 @@ int main(int argc, char** argv) {
               srv_prompt, lib_prompt, srv_prompt / lib_prompt);
   std::printf("single stream  generated: server %8.0f tok/s   library %8.0f tok/s   ratio %.3f (goal >= 0.95)\n",
               srv_gen, lib_gen, srv_gen / lib_gen);
+
+  {
+    // The engine alone, same options as the server's model.
+    strato::llm::EngineOptions eo;
+    eo.model_path = a.model;
+    eo.slots = a.slots;
+    eo.context_per_slot = a.ctx;
+    eo.threads = a.threads;
+    auto engine = strato::llm::Engine::Create(eo);
+    if (engine.ok()) {
+      for (int n : {1, 8}) {
+        if (n > a.slots) continue;
+        std::printf("%2d sequences  generated: engine in-process (no HTTP) %8.0f tok/s\n", n, EngineGenerate(**engine, n, a.gen));
+      }
+    }
+  }
 
   // 2. Concurrent streams vs the library decoding as many sequences in one batch.
   for (int n : a.streams) {
