@@ -261,9 +261,17 @@ class Engine::Impl {
   }
 
   void DropCancelled() {
+    uint64_t now = 0;
     for (auto& slot : slots_) {
-      if (slot.request && slot.request->cancelled && slot.request->cancelled->load(std::memory_order_relaxed)) {
+      if (!slot.request) continue;
+      if (slot.request->cancelled && slot.request->cancelled->load(std::memory_order_relaxed)) {
         Finish(slot, FinishReason::kCancelled, Status::Ok());
+      } else if (slot.request->deadline_ns != 0) {
+        if (now == 0) now = NowNs();
+        if (now > slot.request->deadline_ns) {
+          Finish(slot, FinishReason::kError, DeadlineExceededError("the request's deadline passed after " +
+                                                                   std::to_string(slot.generated) + " generated tokens"));
+        }
       }
     }
   }

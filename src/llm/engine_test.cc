@@ -1,6 +1,7 @@
 // The engine against llama.cpp called directly, on the real stories260K GGUF
 // from ../shared (skipped when absent).
 #include "strato/llm/engine.h"
+#include "strato/core/inference.h"
 
 #include <gtest/gtest.h>
 #include <llama.h>
@@ -174,6 +175,20 @@ TEST_F(EngineTest, CancellationFreesSlots) {
   ASSERT_TRUE(engine->Submit(after.Wire(std::move(r))).ok());
   after.Wait();
   EXPECT_EQ(after.tokens.size(), 20u);
+  EXPECT_EQ(engine->Counters().running, 0);
+}
+
+TEST_F(EngineTest, DeadlineEndsARunningRequest) {
+  auto engine = Make(1);
+  ASSERT_NE(engine, nullptr);
+  auto prompt = engine->Tokenize("Once upon a time", true);
+  Collector c;
+  GenerateRequest r = Greedy(*prompt, 100000);
+  r.ignore_eos = true;
+  r.deadline_ns = NowNs() + 5'000'000;  // 5 ms: far less than the ~500 tokens the context allows take
+  ASSERT_TRUE(engine->Submit(c.Wire(std::move(r))).ok());
+  c.Wait();
+  EXPECT_EQ(c.finish->status.code(), StatusCode::kDeadlineExceeded);
   EXPECT_EQ(engine->Counters().running, 0);
 }
 

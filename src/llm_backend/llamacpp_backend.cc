@@ -159,6 +159,7 @@ void LlamaModel::Execute(std::unique_ptr<InferenceRequest> request) {
   std::shared_ptr<InferenceRequest> shared(std::move(request));
   auto text = std::make_shared<std::string>();
   g.cancelled = shared->cancelled;
+  if (shared->timeout_us > 0) g.deadline_ns = NowNs() + shared->timeout_us * 1000;
   const int64_t version = version_;
   g.on_token = [shared, text, stream, version, logprobs = g.logprobs](const TokenEvent& e) {
     if (!stream) {

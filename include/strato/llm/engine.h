@@ -87,6 +87,7 @@ struct GenerateRequest {
   bool ignore_eos = false;
   bool logprobs = false;
   std::shared_ptr<std::atomic<bool>> cancelled;  // may be null
+  uint64_t deadline_ns = 0;  // NowNs() value after which the request ends (DeadlineExceeded); 0: none
   std::function<void(const TokenEvent&)> on_token;
   std::function<void(FinishEvent)> on_finish;     // called exactly once per accepted request
 };
