@@ -169,7 +169,8 @@ class Engine::Impl {
     if (request.max_tokens < 0) return InvalidArgumentError("max_tokens must not be negative");
     {
       std::lock_guard lock(mu_);
-      if (static_cast<int>(waiting_queue_.size()) >= options_.max_waiting) {
+      // Room: every slot busy or promised, plus max_waiting queued.
+      if (static_cast<int>(waiting_queue_.size()) + counters_.running >= options_.slots + options_.max_waiting) {
         return UnavailableError("the model's waiting queue is full (" + std::to_string(options_.max_waiting) +
                                    " requests); retry later or raise the max_waiting parameter");
       }
@@ -232,6 +233,8 @@ class Engine::Impl {
       waiting_queue_.pop_front();
     }
     if (waiting_ != nullptr) waiting_->Set(static_cast<double>(waiting_queue_.size()));
+    counters_.running = active_;
+    counters_.waiting = static_cast<int>(waiting_queue_.size());
   }
 
   void Assign(Slot& slot, GenerateRequest request, size_t common) {

@@ -202,8 +202,22 @@ TEST_F(EngineTest, StopStringsAndLimits) {
   EXPECT_EQ(too_long.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(too_long.message().find("600"), std::string::npos);
   EXPECT_NE(too_long.message().find("512"), std::string::npos);
-  // max_waiting 0: the queue refuses when nothing can take the request at once.
-  EXPECT_EQ(engine->Submit(Greedy(*prompt, 1)).code(), StatusCode::kUnavailable);
+  // One slot, max_waiting 0: while a long request holds the slot, the next is refused.
+  Collector holder;
+  GenerateRequest hold = Greedy(*prompt, 100000);
+  hold.ignore_eos = true;
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  hold.cancelled = stop;
+  ASSERT_TRUE(engine->Submit(holder.Wire(std::move(hold))).ok());
+  Status refused = engine->Submit(Greedy(*prompt, 1));
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
+  EXPECT_NE(refused.message().find("waiting queue is full"), std::string::npos);
+  stop->store(true);
+  holder.Wait();
+  // The slot is free again: accepted.
+  Collector after;
+  ASSERT_TRUE(engine->Submit(after.Wire(Greedy(*prompt, 2))).ok());
+  after.Wait();
 }
 
 TEST_F(EngineTest, StopStringEndsGeneration) {

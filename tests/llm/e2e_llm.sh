@@ -40,13 +40,24 @@ parameters { key: "parallel" value { string_value: "8" } }
 parameters { key: "context_length" value { string_value: "1024" } }
 parameters { key: "threads" value { string_value: "1" } }
 CFG
+# A one-slot model without a waiting queue, for the queue-full check.
+mkdir -p "$WORK/repo/tiny/1"
+ln -s "$GGUF" "$WORK/repo/tiny/1/model.gguf"
+cat > "$WORK/repo/tiny/config.pbtxt" <<'CFG'
+name: "tiny"
+backend: "llamacpp"
+parameters { key: "parallel" value { string_value: "1" } }
+parameters { key: "max_waiting" value { string_value: "0" } }
+parameters { key: "context_length" value { string_value: "8192" } }
+parameters { key: "threads" value { string_value: "1" } }
+CFG
 HTTP_PORT=$(free_port); GRPC_PORT=$(free_port); METRICS_PORT=$(free_port)
 BASE="http://127.0.0.1:$HTTP_PORT"
 "$STRATO" serve --model-repository "$WORK/repo" --http-address 127.0.0.1 --http-port "$HTTP_PORT" \
   --grpc-port "$GRPC_PORT" --metrics-port "$METRICS_PORT" > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
-  curl -sf "$BASE/v2/models/stories/ready" >/dev/null 2>&1 && break
+  curl -sf "$BASE/v2/models/stories/ready" >/dev/null 2>&1 && curl -sf "$BASE/v2/models/tiny/ready" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited"
   sleep 0.1
 done
@@ -84,6 +95,22 @@ curl -sf "$BASE/v2/models/stories/generate" -d '{"text_input":"Once upon a time"
 n=$(curl -sfN "$BASE/v2/models/stories/generate_stream" -d '{"text_input":"Once upon a time","max_tokens":6,"ignore_eos":true}' | grep -c '^data: ') || fail "generate_stream"
 [ "$n" = 7 ] || fail "generate_stream sent $n events, want 6 tokens + 1 final"
 echo "ok - generate and generate_stream"
+
+# Queue full: while a long stream holds tiny's only slot, the next request
+# gets 503 with the reason; dropping the stream frees the slot.
+curl -sN "$BASE/v1/completions" -d '{"model":"tiny","prompt":"Once","max_tokens":100000,"ignore_eos":true,"stream":true}' > /dev/null &
+HOLDER=$!
+running() { curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^strato_llm_requests_running{' | grep 'model="tiny"' | awk '{print $NF}'; }
+for _ in $(seq 1 100); do [ "$(running)" = 1 ] && break; sleep 0.05; done
+[ "$(running)" = 1 ] || fail "the long stream did not start"
+code=$(curl -s -o "$WORK/body" -w '%{http_code}' "$BASE/v1/completions" -d '{"model":"tiny","prompt":"Once","max_tokens":2}')
+[ "$code" = 503 ] || fail "queue full: status $code, want 503; $(head -c 300 "$WORK/body")"
+grep -q "waiting queue is full" "$WORK/body" || fail "503 body does not say why: $(head -c 300 "$WORK/body")"
+kill "$HOLDER" 2>/dev/null || true
+wait "$HOLDER" 2>/dev/null || true
+for _ in $(seq 1 100); do [ "$(running)" = 0 ] && break; sleep 0.05; done
+[ "$(running)" = 0 ] || fail "slot not freed after the client went away"
+echo "ok - 503 when the queue is full; slot freed on disconnect"
 
 # gRPC ModelStreamInfer: one response per token.
 if "$PY" -c 'import grpc, grpc_tools' 2>/dev/null; then

@@ -43,7 +43,7 @@ struct EngineOptions {
   int context_per_slot = 0;           // tokens per sequence; 0: the model's training context, at most 4096
   int threads = 0;                    // 0: hardware threads, at most 4
   int batch_size = 512;               // most tokens per decode step (prompt chunks included)
-  int max_waiting = 64;               // bounded waiting queue; Submit fails with Unavailable past it
+  int max_waiting = 64;               // requests queued beyond the slots; Submit fails with Unavailable past it
   std::string chat_template;          // overrides the GGUF's template; empty: the GGUF's or the fallback
   MetricsRegistry* metrics = nullptr;
   Labels metric_labels;               // e.g. {{"model", name}}
