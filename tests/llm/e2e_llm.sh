@@ -3,11 +3,12 @@
 # ../shared/datasets/llm/stories260K.gguf, driven by the official `openai`
 # npm client (openai_e2e.mjs) and by curl for malformed input.
 # Exit 77 (skipped) when the model or the npm client is absent.
-# Usage: e2e_llm.sh /path/to/strato SOURCE_DIR
+# Usage: e2e_llm.sh /path/to/strato SOURCE_DIR [/path/to/greedy_reference]
 set -euo pipefail
 
 STRATO=${1:?usage: e2e_llm.sh /path/to/strato SOURCE_DIR}
-SRC=${2:?usage: e2e_llm.sh /path/to/strato SOURCE_DIR}
+SRC=${2:?usage: e2e_llm.sh /path/to/strato SOURCE_DIR [greedy_reference]}
+REFERENCE=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 GGUF="$SRC/../shared/datasets/llm/stories260K.gguf"
 [ -f "$GGUF" ] || { echo "SKIP: no test model at $GGUF"; exit 77; }
@@ -95,6 +96,22 @@ curl -sf "$BASE/v2/models/stories/generate" -d '{"text_input":"Once upon a time"
 n=$(curl -sfN "$BASE/v2/models/stories/generate_stream" -d '{"text_input":"Once upon a time","max_tokens":6,"ignore_eos":true}' | grep -c '^data: ') || fail "generate_stream"
 [ "$n" = 7 ] || fail "generate_stream sent $n events, want 6 tokens + 1 final"
 echo "ok - generate and generate_stream"
+
+# Greedy tokens through the server (HTTP streaming, one token id per event)
+# equal llama.cpp called directly, token for token.
+if [ -n "$REFERENCE" ]; then
+  PROMPT="Once upon a time, there was a little dog named Max."
+  "$REFERENCE" "$GGUF" "$PROMPT" 64 > "$WORK/ref_tokens" 2>/dev/null || fail "greedy_reference failed"
+  curl -sfN "$BASE/v2/models/stories/generate_stream" -d "{\"text_input\":\"$PROMPT\",\"max_tokens\":64,\"temperature\":0}" |
+    "$PY" -c 'import json,sys
+for line in sys.stdin:
+    if line.startswith("data: "):
+        d = json.loads(line[6:])
+        if "token_id" in d: print(d["token_id"])' > "$WORK/server_tokens"
+  [ "$(wc -l < "$WORK/ref_tokens")" -gt 10 ] || fail "reference generated too few tokens"
+  cmp -s "$WORK/ref_tokens" "$WORK/server_tokens" || fail "server tokens differ from llama.cpp's: $(diff "$WORK/ref_tokens" "$WORK/server_tokens" | head -5)"
+  echo "ok - greedy tokens through the server equal llama.cpp's ($(wc -l < "$WORK/ref_tokens") tokens)"
+fi
 
 # Queue full: while a long stream holds tiny's only slot, the next request
 # gets 503 with the reason; dropping the stream frees the slot.

@@ -349,6 +349,12 @@ class GenerateFormatter final : public GenerationFormatter {
     WriteString(w, std::to_string(version_));
     w.Key("text_output");
     WriteString(w, text);
+    if (auto it = r.parameters.find("token_id"); it != r.parameters.end() && stream_) {
+      if (const auto* id = std::get_if<int64_t>(&it->second)) {
+        w.Key("token_id");
+        w.Int64(*id);
+      }
+    }
     if (final) {
       w.Key("finish_reason");
       WriteString(w, StringParam(r, "finish_reason"));
