@@ -33,9 +33,16 @@ struct GenerateQueue {
 
 class GenerateSink : public ResponseSink {
  public:
-  GenerateSink(std::shared_ptr<IoWorker> worker, std::shared_ptr<GenerateQueue> queue)
-      : worker_(std::move(worker)), queue_(std::move(queue)) {}
+  GenerateSink(std::shared_ptr<IoWorker> worker, std::shared_ptr<GenerateQueue> queue,
+               std::shared_ptr<std::atomic<bool>> cancelled)
+      : worker_(std::move(worker)), queue_(std::move(queue)), cancelled_(std::move(cancelled)) {}
   void Send(std::unique_ptr<InferenceResponse> response, bool final) override {
+    // The server stopped its io threads (shutdown past its grace period):
+    // nobody will write this stream any more, so stop generating it.
+    if (worker_->ctx.stopped()) {
+      cancelled_->store(true, std::memory_order_relaxed);
+      return;
+    }
     asio::post(worker_->ctx, [q = queue_, r = std::move(response), final]() mutable {
       q->items.emplace_back(std::move(r), final);
       q->wake.cancel();
@@ -45,6 +52,7 @@ class GenerateSink : public ResponseSink {
  private:
   std::shared_ptr<IoWorker> worker_;
   std::shared_ptr<GenerateQueue> queue_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
 };
 
 std::string ChunkFrame(std::string_view data) {
@@ -66,8 +74,8 @@ asio::awaitable<bool> Session::RunGenerate(PendingGenerate pending, bool keep_al
     co_return false;
   }
   auto queue = std::make_shared<GenerateQueue>(socket_.get_executor());
-  pending.request->sink = std::make_shared<GenerateSink>(std::move(worker), queue);
   auto cancelled = pending.request->cancelled;
+  pending.request->sink = std::make_shared<GenerateSink>(std::move(worker), queue, cancelled);
   ++infer_seq_;
   waiting_infer_ = true;
   WatchDisconnect(cancelled);
@@ -77,6 +85,9 @@ asio::awaitable<bool> Session::RunGenerate(PendingGenerate pending, bool keep_al
     error->status = std::move(accepted);
     queue->items.emplace_back(std::move(error), true);
   }
+  // Holding the version would keep it from unloading (and the server from
+  // stopping) while a long stream runs: the model answers through the sink.
+  pending.version.reset();
   GenerationFormatter& formatter = *pending.formatter;
   bool headers_sent = false;
   bool broken = false;
