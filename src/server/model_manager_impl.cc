@@ -190,7 +190,11 @@ Status ModelManagerImpl::LoadVersionsLocked(
     auto it = models_.find(prepared.name);
     if (it != models_.end()) current = it->second.serving;
   }
-  const std::string config_bytes = prepared.config->SerializeAsString();
+  // The version policy only selects versions; a change to it (a canary
+  // version added beside production) must not reload the versions kept.
+  inference::ModelConfig identity_config = *prepared.config;
+  identity_config.clear_version_policy();
+  const std::string config_bytes = identity_config.SerializeAsString();
   Status first_error;
   for (int64_t v : prepared.selection.versions) {
     const std::string identity =
