@@ -6,5 +6,7 @@ namespace strato::cli {
 
 int ServeCommand(int argc, char** argv);
 int DemoRepoCommand(int argc, char** argv);
+// strato model: registry and deployments (model_command.cc).
+int ModelCommand(int argc, char** argv);
 
 }  // namespace strato::cli

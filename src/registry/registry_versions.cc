@@ -83,6 +83,7 @@ StatusOr<VersionRecord> RegistryImpl::Push(const PushRequest& request) {
       RETURN_IF_ERROR(CommitTemp(copy.temp, BlobPath(copy.sha256)));
     }
     record.files.push_back({rel, copy.sha256, copy.size});
+    if (request.progress) request.progress(record.files.size(), source.files.size(), record.total_bytes());
   }
   CrashPoint("blobs_written");
   record.digest = ManifestDigest(record.files, record.config);

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,6 +82,9 @@ struct PushRequest {
   std::map<std::string, double> metrics;
   Lineage lineage;
   std::string created_by;
+  // Called after each file is stored (files done, files in all, bytes done);
+  // may be empty. For progress bars.
+  std::function<void(size_t, size_t, uint64_t)> progress;
 };
 
 // One audit log row: a deployment decision or a change made by a person.
