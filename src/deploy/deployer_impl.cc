@@ -82,13 +82,27 @@ Status DeployerImpl::ApplyLocked(const DeploymentRecord& current, DeploymentReco
   next.generation = current.generation + 1;
   // 3. Switch the route; 4. unload what is no longer deployed.
   PublishRoute(next, next.canary != current.canary);
-  if (both != after) {
-    Status trimmed = publisher_.Publish(next.model, after, next.production);
-    if (!trimmed.ok()) LogWarning("could not unload undeployed versions", {{"model", next.model}, {"error", trimmed.ToString()}});
-  }
   UpdateStages(current, next);
   RecordDecision(next.model, action, actor, reason, current, next);
+  if (both != after) {
+    Status trimmed = publisher_.Publish(next.model, after, next.production);
+    if (!trimmed.ok()) {
+      LogWarning("could not unload undeployed versions", {{"model", next.model}, {"error", trimmed.ToString()}});
+    }
+  }
   return Status::Ok();
+}
+
+Status DeployerImpl::CheckSharedConfig(const std::string& model, int64_t version, int64_t production) const {
+  ASSIGN_OR_RETURN(registry::VersionRecord candidate, registry_->Get(model, version));
+  ASSIGN_OR_RETURN(registry::VersionRecord serving, registry_->Get(model, production));
+  ASSIGN_OR_RETURN(std::string a, publisher_.RenderConfig(candidate, {}));
+  ASSIGN_OR_RETURN(std::string b, publisher_.RenderConfig(serving, {}));
+  if (a == b) return Status::Ok();
+  return AbortedError("the config of " + Name(model, version) + " differs from production " + Name(model, production) +
+                      "'s; the versions of a model share one config.pbtxt (Triton's layout), so a config change "
+                      "cannot run beside production: promote it directly (strato model promote " + model + " " +
+                      std::to_string(version) + "), which switches only once it has loaded");
 }
 
 Status DeployerImpl::SetCanary(const CanaryChange& change) {
@@ -105,6 +119,7 @@ Status DeployerImpl::SetCanary(const CanaryChange& change) {
   if (change.version == current.production) {
     return InvalidArgumentError(Name(change.model, change.version) + " is already production");
   }
+  RETURN_IF_ERROR(CheckSharedConfig(change.model, change.version, current.production));
   DeploymentRecord next = current;
   next.canary = change.version;
   next.canary_weight = change.weight;
@@ -122,6 +137,7 @@ Status DeployerImpl::SetShadow(const std::string& model, int64_t version, const 
   if (current.production <= 0) {
     return AbortedError("model '" + model + "' has no production version to shadow; promote one first");
   }
+  if (version > 0) RETURN_IF_ERROR(CheckSharedConfig(model, version, current.production));
   DeploymentRecord next = current;
   next.shadow = version;
   return ApplyLocked(current, next, version > 0 ? "shadow" : "unshadow", actor, "");

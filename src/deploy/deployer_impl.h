@@ -60,6 +60,9 @@ class DeployerImpl : public Deployer {
   // switches the route, unloads what it drops, records the decision.
   Status ApplyLocked(const registry::DeploymentRecord& current, registry::DeploymentRecord next,
                      const std::string& action, const std::string& actor, const std::string& reason);
+  // ABORTED when `version`'s config (version policy aside) differs from
+  // `production`'s: they would have to share one config.pbtxt.
+  Status CheckSharedConfig(const std::string& model, int64_t version, int64_t production) const;
   StatusOr<registry::DeploymentRecord> CurrentDeployment(const std::string& model) const;
   void PublishRoute(const registry::DeploymentRecord& spec, bool canary_restarted);
   std::shared_ptr<VersionWindow> WindowFor(const std::string& model, int64_t version);

@@ -24,6 +24,9 @@ class RepositoryPublisher {
       : repository_(std::move(repository)), registry_(registry), inner_(inner),
         load_timeout_secs_(load_timeout_secs) {}
 
+  // The config.pbtxt text for `record` selecting `versions`.
+  StatusOr<std::string> RenderConfig(const registry::VersionRecord& record,
+                                     const std::set<int64_t>& versions) const;
   // Makes `model` serve exactly `versions`, with the config stored with
   // `config_version`. Blocks until they are ready. On error the previous
   // config.pbtxt is restored and the serving versions are unchanged.
@@ -32,8 +35,6 @@ class RepositoryPublisher {
  private:
   // Materialises `version` unless an intact copy is already in place.
   Status EnsureVersionFolder(const registry::VersionRecord& record) const;
-  StatusOr<std::string> RenderConfig(const registry::VersionRecord& record,
-                                     const std::set<int64_t>& versions) const;
   // Explicit mode: Load; poll mode: wait until the versions are ready.
   Status LoadAndWait(const std::string& model, const std::set<int64_t>& versions) const;
   void RemoveUndeployedFolders(const std::string& model, const std::set<int64_t>& versions) const;

@@ -202,8 +202,15 @@ Status RoutedVersion::Infer(std::unique_ptr<InferenceRequest>& request) {
     }
     request->sink = original_sink;
     // Retired between look-up and Infer (a promote or rollback): route again
-    // with what the table says now. Any other error is the request's own.
-    if (status.code() != StatusCode::kUnavailable) return status;
+    // with what the table says now. Any other error (a request this version
+    // rejects) counts against the version: a canary that rejects what
+    // production accepts is a regression.
+    if (status.code() != StatusCode::kUnavailable) {
+      if (route) {
+        if (VersionWindow* window = route->WindowFor(version)) window->Record(NowNs(), 0, false);
+      }
+      return status;
+    }
     route = table_->Find(name());
   }
   return status;

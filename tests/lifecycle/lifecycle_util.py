@@ -18,11 +18,11 @@ dynamic_batching { max_queue_delay_microseconds: 0 }
 %s"""
 
 
-def write_model(folder, weights, input_name="INPUT0", extra_config=""):
+def write_model(folder, weights, input_name="INPUT0", extra_config="", config=None):
     """A version folder: config.pbtxt plus one 'weights' file."""
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.pbtxt"), "w") as f:
-        f.write(IDENTITY_CONFIG % (input_name, extra_config))
+        f.write(config if config is not None else IDENTITY_CONFIG % (input_name, extra_config))
     with open(os.path.join(folder, "weights.bin"), "wb") as f:
         f.write(weights)
     return folder
