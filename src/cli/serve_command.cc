@@ -148,6 +148,7 @@ int ServeCommand(int argc, char** argv) {
   mopts.repository_poll_secs = f.poll_secs;
   mopts.startup_models = f.load_models;
   mopts.strict_readiness = f.strict_readiness;
+  ApplyElasticFlags(lifecycle_flags, &mopts);
   auto manager_or = CreateModelManager(mopts, &backends, &metrics);
   if (!manager_or.ok()) return Fail(manager_or.status());
   std::unique_ptr<ModelManager> manager = std::move(manager_or).value();

@@ -19,8 +19,23 @@ void AddLifecycleFlags(CLI::App& app, LifecycleFlags& f) {
                  "Allowed canary p99 above production's (fraction, e.g. 0.25)");
   app.add_option("--deploy-auto-promote", f.policy.auto_promote, "Promote healthy canaries (true/false)");
   app.add_option("--deploy-auto-rollback", f.policy.auto_rollback, "Roll back breaching canaries (true/false)");
+  app.add_option("--model-idle-unload-secs", f.idle_unload_secs,
+                 "Scale to zero: unload a model idle this long; the next request loads it (0 = never; "
+                 "config parameter idle_unload_secs overrides per model)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--model-memory-budget-bytes", f.memory_budget_bytes,
+                 "Memory budget of loaded models; least recently used idle models are unloaded to fit (0 = none)");
+  app.add_option("--autoscale-target-inflight", f.autoscale_target_inflight,
+                 "In-flight requests per replica for the strato_model_desired_replicas hint")
+      ->check(CLI::PositiveNumber);
   app.add_option("--deploy-evaluate-ms", f.evaluate_interval_ms, "Milliseconds between policy evaluations")
       ->check(CLI::PositiveNumber);
+}
+
+void ApplyElasticFlags(const LifecycleFlags& flags, ModelManagerOptions* options) {
+  options->idle_unload_secs = flags.idle_unload_secs;
+  options->memory_budget_bytes = flags.memory_budget_bytes;
+  options->autoscale_target_inflight = flags.autoscale_target_inflight;
 }
 
 StatusOr<std::unique_ptr<Lifecycle>> Lifecycle::Create(const LifecycleFlags& flags,

@@ -23,7 +23,14 @@ struct LifecycleFlags {
   std::string registry_dir;
   deploy::PolicyOptions policy;
   int evaluate_interval_ms = 1000;
+  // Elastic serving (model manager options).
+  int idle_unload_secs = 0;
+  uint64_t memory_budget_bytes = 0;
+  double autoscale_target_inflight = 16;
 };
+
+// Copies the elastic-serving flags into the model manager's options.
+void ApplyElasticFlags(const LifecycleFlags& flags, ModelManagerOptions* options);
 
 void AddLifecycleFlags(CLI::App& app, LifecycleFlags& flags);
 
