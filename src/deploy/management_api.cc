@@ -273,8 +273,9 @@ ManagementResponse RouteDeployment(Deployer* deployer, registry::Registry* regis
   }
   if (action == "feedback") {
     STRATO_MGMT_ASSIGN(version, IntField(doc, "version", true));
-    auto score = doc.FindMember("score");
-    if (score == doc.MemberEnd() || !score->value.IsNumber()) {
+    const rapidjson::Value& object = doc;  // const iterators (see record_json.cc)
+    auto score = object.FindMember("score");
+    if (score == object.MemberEnd() || !score->value.IsNumber()) {
       return Error(400, "field 'score' is required and must be a number in [0, 1]");
     }
     return FromStatus(deployer->Feedback(model, version, score->value.GetDouble()));

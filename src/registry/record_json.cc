@@ -104,7 +104,8 @@ StatusOr<std::vector<ArtifactFile>> FilesFromJson(const std::string& json) {
 StatusOr<std::map<std::string, std::string>> LabelsFromJson(const std::string& json) {
   ASSIGN_OR_RETURN(rapidjson::Document doc, Parse(json, rapidjson::kObjectType));
   std::map<std::string, std::string> out;
-  for (const auto& m : doc.GetObject()) {
+  const rapidjson::Value& object = doc;  // const iterators: clang's C++20 mode rejects the others' ==
+  for (const auto& m : object.GetObject()) {
     if (m.value.IsString()) out[m.name.GetString()] = m.value.GetString();
   }
   return out;
@@ -113,7 +114,8 @@ StatusOr<std::map<std::string, std::string>> LabelsFromJson(const std::string& j
 StatusOr<std::map<std::string, double>> MetricsFromJson(const std::string& json) {
   ASSIGN_OR_RETURN(rapidjson::Document doc, Parse(json, rapidjson::kObjectType));
   std::map<std::string, double> out;
-  for (const auto& m : doc.GetObject()) {
+  const rapidjson::Value& object = doc;
+  for (const auto& m : object.GetObject()) {
     if (m.value.IsNumber()) out[m.name.GetString()] = m.value.GetDouble();
   }
   return out;
