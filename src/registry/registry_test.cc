@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 
@@ -147,6 +148,24 @@ TEST_F(RegistryTest, DeletingADeployedVersionConflicts) {
   auto removed = registry_->CollectGarbage();
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(*removed, 0) << "v1 still references every blob";
+}
+
+TEST_F(RegistryTest, GarbageCollectionSparesYoungBlobsAndRemovesOldOrphans) {
+  Push();
+  WriteFile(source_ / "model.bin", "weights-v2");
+  Push();
+  ASSERT_TRUE(registry_->Delete("m", 2).ok());
+  const fs::path orphan = root_ / "reg" / "blobs" / "sha256" / Sha256Hex("weights-v2");
+  ASSERT_TRUE(fs::exists(orphan));
+  auto removed = registry_->CollectGarbage();
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 0) << "a young blob may belong to a push in progress";
+  fs::last_write_time(orphan, fs::file_time_type::clock::now() - std::chrono::hours(1));
+  removed = registry_->CollectGarbage();
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_TRUE(registry_->Verify(*registry_->Get("m", 1)).ok());
 }
 
 TEST_F(RegistryTest, StaleDeploymentWriteConflicts) {

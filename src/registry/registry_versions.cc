@@ -21,6 +21,8 @@ int64_t NowUnixMs() {
       .count();
 }
 
+constexpr std::chrono::minutes kGarbageMinAge(10);
+
 std::string VersionName(std::string_view model, int64_t version) {
   return std::string(model) + ":" + std::to_string(version);
 }
@@ -79,6 +81,9 @@ StatusOr<VersionRecord> RegistryImpl::Push(const PushRequest& request) {
     std::error_code ec;
     if (fs::exists(BlobPath(copy.sha256), ec)) {
       fs::remove(copy.temp, ec);  // same content is already stored
+      // Fresh mtime: CollectGarbage spares young blobs, so an orphan reused
+      // here cannot be collected before this version's row is committed.
+      fs::last_write_time(BlobPath(copy.sha256), fs::file_time_type::clock::now(), ec);
     } else {
       RETURN_IF_ERROR(CommitTemp(copy.temp, BlobPath(copy.sha256)));
     }
@@ -262,6 +267,10 @@ StatusOr<int64_t> RegistryImpl::CollectGarbage() {
   for (const auto& entry : fs::directory_iterator(blobs_, ec)) {
     const std::string name = entry.path().filename().string();
     if (IsTempName(entry.path()) || referenced.contains(name)) continue;
+    // A blob written by a push that has not committed yet is unreferenced
+    // for a moment: only collect blobs older than any push can take.
+    const auto age = fs::file_time_type::clock::now() - fs::last_write_time(entry.path(), ec);
+    if (ec || age < kGarbageMinAge) continue;
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   return removed;

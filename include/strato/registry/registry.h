@@ -16,7 +16,7 @@
 // does it insert the version in one SQLite transaction. A process killed at
 // any point leaves either the whole version (row + every blob) or no row (at
 // most some unreferenced blobs, which are harmless and removed by
-// CollectGarbage; temporary files are removed when the registry is opened).
+// CollectGarbage once old; temporary files are removed when the registry is opened).
 //
 // Immutability: a version's files, config, digest, metrics and lineage never
 // change after Push; only its stage and labels can (SetStage, SetLabels).
@@ -145,7 +145,9 @@ class Registry {
   virtual Status Materialize(const VersionRecord& record,
                              const std::filesystem::path& version_dir) const = 0;
 
-  // Removes blobs that no version references. Returns how many were removed.
+  // Removes blobs that no version references and that are older than ten
+  // minutes (younger ones may belong to a push in progress in another
+  // process). Returns how many were removed.
   virtual StatusOr<int64_t> CollectGarbage() = 0;
 
   // Deployments.
