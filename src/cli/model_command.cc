@@ -263,6 +263,7 @@ int Remote(const ModelFlags& f, const std::string& what) {
 int ModelCommand(int argc, char** argv) {
   CLI::App app{"Manage model versions (registry) and their deployments", "strato model"};
   app.require_subcommand(1);
+  app.fallthrough();  // --registry/--url/--actor also accepted after the subcommand
   ModelFlags f;
   app.add_option("--registry", f.registry_dir, "Registry folder (default: $STRATO_REGISTRY or ./strato-registry)");
   app.add_option("--url", f.url, "Server for deployment commands")->capture_default_str();

@@ -234,6 +234,28 @@ class LifecycleTest(unittest.TestCase):
         self.cli("shadow", "ident", "0")
 
 
+class ModelCliTest(unittest.TestCase):
+    def test_help_and_bad_arguments(self):
+        for args in (["model", "--help"], ["model", "push", "--help"], ["model", "canary", "--help"]):
+            out = subprocess.run([STRATO, *args], capture_output=True, text=True, timeout=30)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertGreater(len(out.stdout), 80)
+        with tempfile.TemporaryDirectory() as tmp:
+            reg = os.path.join(tmp, "reg")
+            out = subprocess.run([STRATO, "model", "show", "nope", "1", "--registry", reg],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertEqual(out.returncode, 1)
+            self.assertIn("unknown model 'nope'", out.stderr)
+            out = subprocess.run([STRATO, "model", "--registry", reg, "push", "m", os.path.join(tmp, "missing")],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertEqual(out.returncode, 1)
+            self.assertIn("is not a folder", out.stderr)
+            out = subprocess.run([STRATO, "model", "--registry", reg, "--url", "127.0.0.1:1", "promote", "m", "1"],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertEqual(out.returncode, 1)
+            self.assertIn("cannot reach the strato server", out.stderr)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--strato", required=True)
