@@ -264,6 +264,7 @@ int ModelCommand(int argc, char** argv) {
   CLI::App app{"Manage model versions (registry) and their deployments", "strato model"};
   app.require_subcommand(1);
   app.fallthrough();  // --registry/--url/--actor also accepted after the subcommand
+  app.footer("Also: strato model pull SOURCE ... downloads a model into a repository (strato model pull --help).");
   ModelFlags f;
   app.add_option("--registry", f.registry_dir, "Registry folder (default: $STRATO_REGISTRY or ./strato-registry)");
   app.add_option("--url", f.url, "Server for deployment commands")->capture_default_str();
