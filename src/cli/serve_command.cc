@@ -157,7 +157,7 @@ int ServeCommand(int argc, char** argv) {
   auto manager_or = CreateModelManager(mopts, &backends, &metrics);
   if (!manager_or.ok()) return Fail(manager_or.status());
   std::unique_ptr<ModelManager> manager = std::move(manager_or).value();
-  auto lifecycle_or = Lifecycle::Create(lifecycle_flags, f.repositories, manager.get(), &metrics);
+  auto lifecycle_or = Lifecycle::Create(lifecycle_flags, mopts, manager.get(), &metrics);
   if (!lifecycle_or.ok()) return Fail(lifecycle_or.status().WithPrefix("registry"));
   std::unique_ptr<Lifecycle> lifecycle = std::move(lifecycle_or).value();
   ModelManager* const served = lifecycle->manager();  // routes deployed models

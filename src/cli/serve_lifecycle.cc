@@ -39,12 +39,17 @@ void ApplyElasticFlags(const LifecycleFlags& flags, ModelManagerOptions* options
 }
 
 StatusOr<std::unique_ptr<Lifecycle>> Lifecycle::Create(const LifecycleFlags& flags,
-                                                       const std::vector<std::string>& repositories,
+                                                       const ModelManagerOptions& manager_options,
                                                        ModelManager* inner, MetricsRegistry* metrics) {
   std::unique_ptr<Lifecycle> lifecycle(new Lifecycle());
   lifecycle->inner_ = inner;
   if (flags.registry_dir.empty()) return lifecycle;
+  const auto& repositories = manager_options.repositories;
   if (repositories.empty()) return InvalidArgumentError("--registry needs a --model-repository to publish into");
+  if (manager_options.control_mode == ModelControlMode::kNone) {
+    return InvalidArgumentError("--registry needs --model-control-mode explicit (or poll): in mode none "
+                                "deployed versions could never be loaded or unloaded");
+  }
   ASSIGN_OR_RETURN(lifecycle->registry_, registry::Registry::Open(flags.registry_dir));
   deploy::DeployerOptions options;
   options.repository = repositories.front();

@@ -38,8 +38,10 @@ void AddLifecycleFlags(CLI::App& app, LifecycleFlags& flags);
 class Lifecycle {
  public:
   // Without --registry: nothing is created and manager() is `inner`.
+  // INVALID_ARGUMENT with --registry in control mode none (the deployer
+  // must be able to load and unload versions).
   static StatusOr<std::unique_ptr<Lifecycle>> Create(const LifecycleFlags& flags,
-                                                     const std::vector<std::string>& repositories,
+                                                     const ModelManagerOptions& manager_options,
                                                      ModelManager* inner, MetricsRegistry* metrics);
   ~Lifecycle();
   // The manager the frontends should use.

@@ -256,6 +256,12 @@ class ModelCliTest(unittest.TestCase):
                                  capture_output=True, text=True, timeout=30)
             self.assertEqual(out.returncode, 1)
             self.assertIn("cannot reach the strato server", out.stderr)
+            os.makedirs(os.path.join(tmp, "repo"))
+            out = subprocess.run([STRATO, "serve", "--model-repository", os.path.join(tmp, "repo"),
+                                  "--registry", reg, "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0"],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertEqual(out.returncode, 1)
+            self.assertIn("--model-control-mode explicit", out.stderr + out.stdout)
 
 
 if __name__ == "__main__":
