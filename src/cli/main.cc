@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  serve       run the inference server (KServe v2 HTTP + gRPC, metrics)\n"
     "  perf        load generator: throughput and latency of a served model\n"
     "  demo-repo   write the demo model repository into a folder\n"
+    "  model       model registry and deployments (push, list, promote, ...)\n"
     "  model pull  download a model (hf://, https://) into a repository as a new version\n"
     "  version     print the version\n"
     "\n"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   if (command == "model" && argc >= 3 && std::strcmp(argv[2], "pull") == 0) {
     return strato::cli::ModelPullCommand(argc - 2, argv + 2);
   }
+  if (command == "model") return strato::cli::ModelCommand(argc - 1, argv + 1);
   if (command == "demo-repo") return strato::cli::DemoRepoCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::puts("strato 0.1.0");

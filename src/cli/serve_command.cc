@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "serve_lifecycle.h"
 #include "strato/backend/backend.h"
 #include "strato/backend/demo_repository.h"
 #ifdef STRATO_HAVE_LLAMA
@@ -106,6 +107,8 @@ int ServeCommand(int argc, char** argv) {
                "strato serve"};
   ServeFlags f;
   AddFlags(app, f);
+  LifecycleFlags lifecycle_flags;
+  AddLifecycleFlags(app, lifecycle_flags);
   CLI11_PARSE(app, argc, argv);
 
   SetLogFormat(f.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
@@ -159,9 +162,14 @@ int ServeCommand(int argc, char** argv) {
   mopts.repository_poll_secs = f.poll_secs;
   mopts.startup_models = f.load_models;
   mopts.strict_readiness = f.strict_readiness;
+  ApplyElasticFlags(lifecycle_flags, &mopts);
   auto manager_or = CreateModelManager(mopts, &backends, &metrics);
   if (!manager_or.ok()) return Fail(manager_or.status());
   std::unique_ptr<ModelManager> manager = std::move(manager_or).value();
+  auto lifecycle_or = Lifecycle::Create(lifecycle_flags, mopts, manager.get(), &metrics);
+  if (!lifecycle_or.ok()) return Fail(lifecycle_or.status().WithPrefix("registry"));
+  std::unique_ptr<Lifecycle> lifecycle = std::move(lifecycle_or).value();
+  ModelManager* const served = lifecycle->manager();  // routes deployed models
 
   ServerInfo info;
   HttpServerOptions hopts;
@@ -169,7 +177,8 @@ int ServeCommand(int argc, char** argv) {
   hopts.port = f.http_port;
   hopts.threads = f.http_threads;
   hopts.max_body_bytes = f.max_body_bytes;
-  auto http = StartHttpServer(hopts, manager.get(), &metrics, info);
+  lifecycle->AddRoutes(&hopts);
+  auto http = StartHttpServer(hopts, served, &metrics, info);
   if (!http.ok()) return Fail(http.status().WithPrefix("HTTP server"));
 
   std::unique_ptr<GrpcServer> grpc;
@@ -178,7 +187,7 @@ int ServeCommand(int argc, char** argv) {
     gopts.address = f.address;
     gopts.port = f.grpc_port;
     gopts.max_message_bytes = static_cast<int>(std::min<size_t>(f.max_body_bytes, INT32_MAX));
-    auto g = StartGrpcServer(gopts, manager.get(), info);
+    auto g = StartGrpcServer(gopts, served, info);
     if (!g.ok()) return Fail(g.status().WithPrefix("gRPC server"));
     grpc = std::move(g).value();
   }
@@ -201,6 +210,8 @@ int ServeCommand(int argc, char** argv) {
   // and readiness turns true when they are loaded.
   const Status started = manager->Start();
   if (!started.ok()) return Fail(started);
+  const Status deployed = lifecycle->Start();
+  if (!deployed.ok()) return Fail(deployed.WithPrefix("deployments"));
 
   const int sig = WaitForSignal();
   LogInfo("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
@@ -214,6 +225,7 @@ int ServeCommand(int argc, char** argv) {
   }
   // Stop accepting, let in-flight requests answer, then unload the models.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.exit_timeout_secs);
+  lifecycle->Stop();
   if (grpc) grpc->Shutdown();
   (*http)->Shutdown();
   manager->Stop();

@@ -3,6 +3,7 @@
 #include "model_manager_impl.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <set>
 
 #include "strato/core/logging.h"
@@ -64,6 +65,7 @@ Status ModelManagerImpl::Start() {
   if (options_.control_mode == ModelControlMode::kPoll) {
     poll_thread_ = std::thread([this] { PollLoop(); });
   }
+  elastic_thread_ = std::thread([this] { ElasticLoop(); });
   return Status::Ok();
 }
 
@@ -74,6 +76,7 @@ void ModelManagerImpl::Stop() {
     poll_cv_.notify_all();
   }
   if (poll_thread_.joinable()) poll_thread_.join();
+  if (elastic_thread_.joinable()) elastic_thread_.join();
   std::lock_guard<std::mutex> load_lock(load_mu_);
   std::vector<std::string> names;
   {
@@ -115,7 +118,16 @@ Status ModelManagerImpl::Unload(std::string_view name) {
     return FailedPreconditionError("explicit model unload is only allowed in explicit control mode");
   }
   std::lock_guard<std::mutex> load_lock(load_mu_);
-  return UnloadLocked(std::string(name), /*forget=*/false);
+  bool was_cold = false;
+  {
+    std::unique_lock lock(mu_);
+    if (auto it = models_.find(name); it != models_.end()) {
+      was_cold = it->second.cold;
+      it->second.cold = false;  // asked to unload: no longer loads on demand
+    }
+  }
+  Status unloaded = UnloadLocked(std::string(name), /*forget=*/false);
+  return was_cold && unloaded.code() == StatusCode::kNotFound ? Status::Ok() : unloaded;
 }
 
 void ModelManagerImpl::RecordFailure(const std::string& name, const std::string& fingerprint,
@@ -160,10 +172,29 @@ Status ModelManagerImpl::LoadLocked(const LoadRequest& request, const std::strin
     return loaded;
   }
 
+  Status fits = EnforceBudgetLocked(name, next);
+  if (!fits.ok()) {
+    std::map<int64_t, std::shared_ptr<ModelVersionImpl>> current;
+    {
+      std::shared_lock lock(mu_);
+      if (auto it = models_.find(name); it != models_.end()) current = it->second.serving;
+    }
+    for (auto& [v, version] : next) {
+      if (!current.contains(v) || current[v] != version) (void)reaper_.Retire(std::move(version), /*log=*/false);
+    }
+    RecordFailure(name, fingerprint, fits, {});
+    return fits;
+  }
   std::vector<std::shared_ptr<ModelVersionImpl>> retired;
   {
     std::unique_lock lock(mu_);
     ModelEntry& entry = models_[name];
+    entry.cold = false;
+    entry.idle_unload_secs = -1;
+    if (auto p = prepared->config->parameters().find("idle_unload_secs");
+        p != prepared->config->parameters().end()) {
+      entry.idle_unload_secs = std::max(0, std::atoi(p->second.string_value().c_str()));
+    }
     for (auto& [v, old] : entry.serving) {
       auto kept = next.find(v);
       if (kept == next.end() || kept->second != old) retired.push_back(std::move(old));
@@ -190,7 +221,11 @@ Status ModelManagerImpl::LoadVersionsLocked(
     auto it = models_.find(prepared.name);
     if (it != models_.end()) current = it->second.serving;
   }
-  const std::string config_bytes = prepared.config->SerializeAsString();
+  // The version policy only selects versions; a change to it (a canary
+  // version added beside production) must not reload the versions kept.
+  inference::ModelConfig identity_config = *prepared.config;
+  identity_config.clear_version_policy();
+  const std::string config_bytes = identity_config.SerializeAsString();
   Status first_error;
   for (int64_t v : prepared.selection.versions) {
     const std::string identity =

@@ -64,6 +64,15 @@ class ModelManagerImpl : public ModelManager {
     std::string reason;                       // model-level error of the last load
     std::string fingerprint;                  // repository state of the last attempt
     bool requested = false;                   // asked to load (counts for Ready)
+    bool cold = false;                        // unloaded for idleness or memory; loads on demand
+    int idle_unload_secs = -1;                // config parameter; -1 = the manager's option
+  };
+  // Autoscaling signal state of one model (elastic thread only).
+  struct AutoscaleState {
+    std::vector<int64_t> inflight_samples;  // ring of recent in-flight counts
+    size_t next_sample = 0;
+    uint64_t queue_count = 0;               // totals at the previous tick
+    uint64_t queue_ns = 0;
   };
 
   // REQUIRES: load_mu_ held. Scans and stores the scan in scanned_.
@@ -83,6 +92,21 @@ class ModelManagerImpl : public ModelManager {
   void PollLocked();
   void PollLoop();
 
+  // Scale to zero and the memory budget (elastic.cc).
+  // Loads a cold model for Get(); returns at once when it is not cold.
+  Status LoadCold(const std::string& name);
+  // REQUIRES: load_mu_ held. Makes room for `next` (the versions `name` is
+  // about to serve) under the memory budget by unloading LRU idle models.
+  Status EnforceBudgetLocked(const std::string& name,
+                             const std::map<int64_t, std::shared_ptr<ModelVersionImpl>>& next);
+  // REQUIRES: load_mu_ held. Unloads `name` and marks it cold.
+  void UnloadColdLocked(const std::string& name, const std::string& why);
+  void ElasticLoop();
+  void UnloadIdleModels();
+  void UpdateAutoscaleMetrics();
+  // Memory of every serving version of models other than `except`.
+  uint64_t MemoryInUse(std::string_view except) const;
+
   const ModelManagerOptions options_;
   const BackendRegistry* const backends_;
   MetricsRegistry* const metrics_;
@@ -98,8 +122,12 @@ class ModelManagerImpl : public ModelManager {
   std::atomic<bool> stopping_{false};
 
   std::mutex poll_mu_;
-  std::condition_variable poll_cv_;  // wakes the poll thread for Stop
+  std::condition_variable poll_cv_;  // wakes the poll and elastic threads for Stop
   std::thread poll_thread_;
+  std::thread elastic_thread_;
+  std::map<std::string, AutoscaleState> autoscale_;  // elastic thread only
+  // Get() is const for its callers but loads cold models on demand.
+  ModelManagerImpl* const self_ = this;
 };
 
 }  // namespace strato

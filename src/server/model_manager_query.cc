@@ -20,6 +20,14 @@ bool ModelManagerImpl::Ready() const {
 
 StatusOr<std::shared_ptr<ModelVersion>> ModelManagerImpl::Get(std::string_view name,
                                                               int64_t version) const {
+  bool cold = false;
+  {
+    std::shared_lock lock(mu_);
+    auto it = models_.find(name);
+    cold = it != models_.end() && it->second.cold;
+  }
+  // Scaled to zero or evicted: this request waits for the load, then is served.
+  if (cold) RETURN_IF_ERROR(self_->LoadCold(std::string(name)));
   std::shared_lock lock(mu_);
   auto it = models_.find(name);
   if (it == models_.end() || (it->second.serving.empty() && it->second.status.empty() &&

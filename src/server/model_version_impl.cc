@@ -77,6 +77,7 @@ Status ModelVersionImpl::Infer(std::unique_ptr<InferenceRequest>& request) {
   if (!request) return InvalidArgumentError("null request");
   RETURN_IF_ERROR(validator_.Validate(*request));
   request->model_version = version_;
+  last_used_ns_.store(NowNs(), std::memory_order_relaxed);
   return scheduler_->Enqueue(request);
 }
 

@@ -56,6 +56,12 @@ class ModelVersionImpl : public ModelVersion {
 
   // Stops accepting requests and waits for accepted ones to finish.
   void Retire();
+  // Requests accepted and not yet answered (final response not sent).
+  int64_t in_flight() const { return scheduler_ ? static_cast<int64_t>(scheduler_->InflightCount()) : 0; }
+  // NowNs() of the last accepted request (of the load when none yet).
+  uint64_t last_used_ns() const { return last_used_ns_.load(std::memory_order_relaxed); }
+  // The backend's estimate of the model's memory.
+  size_t memory_bytes() const { return model_ ? model_->memory_bytes() : 0; }
   // Serialized config + version folder fingerprint: equal identities mean a
   // reload of this version would load the same thing.
   const std::string& identity() const { return identity_; }
@@ -72,6 +78,7 @@ class ModelVersionImpl : public ModelVersion {
   const std::shared_ptr<ModelStats> stats_;
   const std::shared_ptr<const void> keepalive_;
   const RequestValidator validator_;
+  std::atomic<uint64_t> last_used_ns_{NowNs()};
   std::unique_ptr<Model> model_;
   std::unique_ptr<Scheduler> scheduler_;
 };

@@ -23,8 +23,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "strato/core/metrics.h"
 #include "strato/core/status.h"
@@ -33,11 +35,28 @@
 
 namespace strato {
 
+// A route group served for a layer above the frontends (e.g. the deployer's
+// management API under /v1/registry and /v1/deployments), so the frontend
+// need not depend on it. Requests whose path starts with `prefix` are
+// answered by `handler(method, target, body)` with a JSON body. The handler
+// runs on an io thread and may block briefly (control-plane calls).
+struct HttpRouteResponse {
+  int status = 200;
+  std::string body;  // JSON
+};
+using HttpRouteHandler = std::function<HttpRouteResponse(const std::string& method, const std::string& target,
+                                                         const std::string& body)>;
+struct HttpExtraRoute {
+  std::string prefix;  // e.g. "/v1/deployments"
+  HttpRouteHandler handler;
+};
+
 struct HttpServerOptions {
   std::string address = "0.0.0.0";
   int port = 8000;                          // 0 = pick a free port (see HttpServer::port())
   int threads = 0;                          // io threads; 0 = hardware threads
   size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies are answered 413
+  std::vector<HttpExtraRoute> extra_routes;  // checked before the KServe routes
 };
 
 class HttpServer {

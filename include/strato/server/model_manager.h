@@ -44,6 +44,19 @@ struct ModelManagerOptions {
   int repository_poll_secs = 15;
   std::vector<std::string> startup_models;  // kExplicit: names to load at start; "*" = all
   bool strict_readiness = true;              // server ready only when every model loaded
+  // Scale to zero: unload a model whose versions had no request for this
+  // many seconds (0 = never). A model's config parameter "idle_unload_secs"
+  // overrides it. The next request for an idle-unloaded (or evicted) model
+  // waits while it loads again, then is served: it never fails for being cold.
+  int idle_unload_secs = 0;
+  // Memory budget over every loaded version's Model::memory_bytes() (0 = no
+  // budget). A load that would exceed it first unloads the least recently
+  // used idle models; a model that cannot fit even alone fails to load with
+  // RESOURCE_EXHAUSTED naming its size and the budget.
+  uint64_t memory_budget_bytes = 0;
+  // Autoscaling hint: in-flight requests one replica should carry; the
+  // desired-replicas metric is ceil(mean in-flight / this).
+  double autoscale_target_inflight = 16;
 };
 
 // One loaded version of a model. Held by shared_ptr while in use; the

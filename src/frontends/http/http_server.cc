@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "io_worker.h"
+#include "extra_routes.h"
 #include "router.h"
 #include "session.h"
 #include "strato/core/logging.h"
@@ -175,7 +176,11 @@ StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& o
                                                       MetricsRegistry* metrics,
                                                       const ServerInfo& info) {
   if (manager == nullptr) return InvalidArgumentError("StartHttpServer needs a model manager");
-  return Start(options, std::make_unique<http::Router>(manager, metrics, info), "HTTP service");
+  std::unique_ptr<http::RequestHandler> handler = std::make_unique<http::Router>(manager, metrics, info);
+  if (!options.extra_routes.empty()) {
+    handler = std::make_unique<http::ExtraRoutesHandler>(options.extra_routes, std::move(handler));
+  }
+  return Start(options, std::move(handler), "HTTP service");
 }
 
 StatusOr<std::unique_ptr<HttpServer>> StartMetricsServer(const HttpServerOptions& options,
