@@ -6,5 +6,6 @@ namespace strato::cli {
 
 int ServeCommand(int argc, char** argv);
 int DemoRepoCommand(int argc, char** argv);
+int TrainCommand(int argc, char** argv);
 
 }  // namespace strato::cli

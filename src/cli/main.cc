@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  serve       run the inference server (KServe v2 HTTP + gRPC, metrics)\n"
     "  perf        load generator: throughput and latency of a served model\n"
     "  demo-repo   write the demo model repository into a folder\n"
+    "  train       run a training pipeline (PIPELINE.yaml) and register the model\n"
     "  version     print the version\n"
     "\n"
     "Run 'strato <command> --help' for the options of a command.\n";
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   const std::string_view command = argv[1];
   if (command == "serve") return strato::cli::ServeCommand(argc - 1, argv + 1);
   if (command == "perf") return strato::RunPerfCommand(argc - 1, argv + 1);
+  if (command == "train") return strato::cli::TrainCommand(argc - 1, argv + 1);
   if (command == "demo-repo") return strato::cli::DemoRepoCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::puts("strato 0.1.0");
