@@ -188,8 +188,11 @@ StatusOr<Table> ParseTable(std::string_view text, const std::string& source,
     }
   }
   const size_t ncols = names.size();
-  // Pass 1: split every row into fields (views into `text`) and parse
-  // numbers on the fly; a column stays numeric while all its fields parse.
+  // One pass: split each row into fields (views into `text`) and parse
+  // numbers on the fly. A column stays numeric while its fields parse; text
+  // is kept only for string columns. When an inferred column meets its
+  // first non-number, the earlier rows' text is recovered by re-splitting
+  // their lines (we keep each row's line), which happens once per column.
   std::vector<std::vector<double>> numbers(ncols);
   std::vector<std::vector<std::string_view>> texts(ncols);
   std::vector<bool> numeric(ncols, true), declared(ncols, false);
@@ -200,11 +203,32 @@ StatusOr<Table> ParseTable(std::string_view text, const std::string& source,
       numeric[c] = it->second == ColumnType::kNumber;
     }
   }
-  std::set<std::string_view> missing(options.missing.begin(), options.missing.end());
+  auto is_missing = [&](std::string_view f) {
+    if (f.empty()) return true;
+    for (const std::string& m : options.missing) {
+      if (f == m) return true;
+    }
+    return false;
+  };
+  const bool trim = format != TextFormat::kWhitespace;  // whitespace fields have no padding
+  std::vector<std::string_view> row_lines;
+  std::vector<std::string_view> old_fields;
   std::deque<std::string> row_scratch;  // quoted fields; a deque keeps views valid
+  std::vector<double> values(ncols);
   ReadStats local;
   local.bytes = text.size();
   size_t last_report = 0;
+  // Turns numeric column `c` into a string column after `rows` rows.
+  auto to_text = [&](size_t c) {
+    numeric[c] = false;
+    texts[c].clear();
+    for (std::string_view old_line : row_lines) {
+      SplitLine(old_line, format, &old_fields, &row_scratch);
+      const std::string_view f = trim ? Trim(old_fields[c]) : old_fields[c];
+      texts[c].push_back(is_missing(f) ? std::string_view() : f);
+    }
+    numbers[c].clear();
+  };
   auto handle_row = [&](std::string_view row_line, size_t line_no) -> Status {
     SplitLine(row_line, format, &fields, &row_scratch);
     auto bad = [&](std::string message) -> Status {
@@ -212,36 +236,36 @@ StatusOr<Table> ParseTable(std::string_view text, const std::string& source,
       if (local.bad_rows_skipped++ == 0) local.first_bad_row = std::move(message);
       return Status::Ok();
     };
-    const std::string where = source + ":" + std::to_string(line_no) + ": ";
     if (fields.size() != ncols) {
-      return bad(where + "expected " + std::to_string(ncols) + " fields, found " +
-                 std::to_string(fields.size()) +
+      return bad(source + ":" + std::to_string(line_no) + ": expected " + std::to_string(ncols) +
+                 " fields, found " + std::to_string(fields.size()) +
                  (fields.size() < ncols ? " (column '" + names[fields.size()] + "' is missing)"
                                         : ""));
     }
-    // Check the declared numeric columns before storing anything, so that a
-    // skipped row leaves no partial values behind.
+    // Parse the whole row first, so that a skipped row leaves nothing behind.
+    bool flips = false;
     for (size_t c = 0; c < ncols; ++c) {
-      if (!declared[c] || !numeric[c]) continue;
-      std::string_view f = Trim(fields[c]);
-      double v;
-      if (!f.empty() && !missing.count(f) && !ParseNumber(f, &v)) {
-        return bad(where + "column '" + names[c] + "' (field " + std::to_string(c + 1) + "): " +
-                   Quote(f) + " is not a number");
+      if (trim) fields[c] = Trim(fields[c]);
+      if (!numeric[c]) continue;
+      if (ParseNumber(fields[c], &values[c])) continue;
+      values[c] = kNaN;
+      if (is_missing(fields[c])) continue;
+      if (declared[c]) {
+        return bad(source + ":" + std::to_string(line_no) + ": column '" + names[c] + "' (field " +
+                   std::to_string(c + 1) + "): " + Quote(fields[c]) + " is not a number");
+      }
+      flips = true;
+    }
+    if (flips) {
+      for (size_t c = 0; c < ncols; ++c) {
+        if (numeric[c] && std::isnan(values[c]) && !is_missing(fields[c])) to_text(c);
       }
     }
     for (size_t c = 0; c < ncols; ++c) {
-      std::string_view f = Trim(fields[c]);
-      const bool is_missing = f.empty() || missing.count(f) > 0;
-      if (numeric[c]) {
-        double v = kNaN;
-        if (!is_missing && !ParseNumber(f, &v)) {
-          numeric[c] = false;  // inferred column turns out to be text
-        }
-        numbers[c].push_back(v);
-      }
-      texts[c].push_back(is_missing ? std::string_view() : f);
+      if (numeric[c]) numbers[c].push_back(values[c]);
+      else texts[c].push_back(is_missing(fields[c]) ? std::string_view() : fields[c]);
     }
+    row_lines.push_back(row_line);
     ++local.rows;
     if (options.progress && cursor.position() - last_report > (1u << 20)) {
       last_report = cursor.position();

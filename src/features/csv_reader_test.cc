@@ -20,6 +20,15 @@ TEST(CsvReaderTest, InfersTypesAndMissingValues) {
   EXPECT_EQ(t->Find("name")->strings[1], "y, z");
 }
 
+TEST(CsvReaderTest, ColumnTurningToTextKeepsEarlierRowsText) {
+  auto t = ParseTable("id,v\n1.50,1\nNA,2\nM14860,3\n", "t.csv", ReadOptions{});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const Column* id = t->Find("id");
+  ASSERT_EQ(id->type, ColumnType::kString);
+  EXPECT_EQ(id->strings, (std::vector<std::string>{"1.50", "", "M14860"}));
+  EXPECT_EQ(t->Find("v")->numbers, (std::vector<double>{1, 2, 3}));
+}
+
 TEST(CsvReaderTest, WhitespaceWithoutHeaderAndTrailingSpaces) {
   ReadOptions o;
   o.format = TextFormat::kWhitespace;
