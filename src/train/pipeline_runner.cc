@@ -103,11 +103,11 @@ std::string LineageJson(const PipelineConfig& c, const DataReport& data, const P
   w.StartObject();
   w.Key("strato_version"); w.String(kStratoVersion);
   w.Key("created"); w.String(when);
-  w.Key("pipeline"); w.String(fs::absolute(c.file).string().c_str());
+  w.Key("pipeline"); w.String(fs::weakly_canonical(c.file).string().c_str());
   w.Key("pipeline_sha256");
   auto pipeline_sha = Sha256File(c.file);
   w.String(pipeline_sha.ok() ? pipeline_sha->c_str() : "");
-  w.Key("data"); w.String(fs::absolute(data.file).string().c_str());
+  w.Key("data"); w.String(fs::weakly_canonical(data.file).string().c_str());
   w.Key("data_sha256"); w.String(data.sha256.c_str());
   if (!test_sha.empty()) {
     w.Key("test_sha256"); w.String(test_sha.c_str());
