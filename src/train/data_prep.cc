@@ -99,6 +99,14 @@ void Summarise(const Table& table, const PipelineConfig& config, DataReport* rep
         }
       }
       s.mean = n > 0 ? sum / static_cast<double>(n) : kNaN;
+      if (n > 0) {  // the distribution, for the report
+        s.histogram.assign(12, 0);
+        const double width = s.max > s.min ? (s.max - s.min) / 12 : 1;
+        for (double v : c.numbers) {
+          if (std::isnan(v)) continue;
+          ++s.histogram[std::min<size_t>(11, static_cast<size_t>((v - s.min) / width))];
+        }
+      }
       if (n == 0) s.min = s.max = kNaN;
       if (n > 0 && s.min == s.max) report->warnings.push_back("column '" + c.name + "' is constant");
     } else {

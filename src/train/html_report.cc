@@ -155,6 +155,22 @@ std::string Confusion(const Evaluation& e) {
   return o.str();
 }
 
+// A 12-bar inline histogram for the data table.
+std::string Sparkline(const std::vector<size_t>& bins) {
+  if (bins.empty()) return "";
+  size_t max = 1;
+  for (size_t b : bins) max = std::max(max, b);
+  std::ostringstream o;
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << bins.size() * 6 << "' height='20'>";
+  for (size_t i = 0; i < bins.size(); ++i) {
+    const double h = 20.0 * static_cast<double>(bins[i]) / static_cast<double>(max);
+    o << "<rect x='" << i * 6 << "' y='" << 20 - h << "' width='5' height='" << h
+      << "' fill='#4a7fb5'/>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
 void DataSection(std::ostringstream& o, const DataReport& d) {
   o << "<h2>Data</h2><p>" << Esc(d.file) << "<br>sha256 <code>" << d.sha256 << "</code><br>"
     << d.rows << " rows; " << d.bad_rows_skipped << " bad rows skipped; " << d.label_missing
@@ -163,13 +179,13 @@ void DataSection(std::ostringstream& o, const DataReport& d) {
   if (!d.first_bad_row.empty()) o << "<p>First bad row: " << Esc(d.first_bad_row) << "</p>";
   for (const auto& w : d.warnings) o << "<p class='warn'>warning: " << Esc(w) << "</p>";
   o << "<table><tr><th>column</th><th>type</th><th>missing</th><th>min</th><th>mean</th>"
-       "<th>max</th><th>distinct</th><th>out of range</th></tr>";
+       "<th>max</th><th>distribution</th><th>distinct</th><th>out of range</th></tr>";
   for (const auto& c : d.columns) {
     const bool num = c.type == "number";
     o << "<tr><td>" << Esc(c.name) << "</td><td>" << c.type << "</td><td>" << c.missing
       << "</td><td>" << (num ? Num(c.min) : "") << "</td><td>" << (num ? Num(c.mean) : "")
-      << "</td><td>" << (num ? Num(c.max) : "") << "</td><td>"
-      << (num ? "" : std::to_string(c.distinct)) << "</td><td>" << c.out_of_range << "</td></tr>";
+      << "</td><td>" << (num ? Num(c.max) : "") << "</td><td>" << Sparkline(c.histogram)
+      << "</td><td>" << (num ? "" : std::to_string(c.distinct)) << "</td><td>" << c.out_of_range << "</td></tr>";
   }
   o << "</table>";
   if (!d.label_counts.empty()) {

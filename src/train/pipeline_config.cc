@@ -297,8 +297,8 @@ Status ReadSearch(const Reader& r, const YamlNode& node, SearchConfig* search) {
     }
     SearchRange range;
     range.name = name;
-    range.kind = spec.fields[0].first;
-    const YamlNode& values = spec.fields[0].second;
+    range.kind = spec.fields[0].key;
+    const YamlNode& values = spec.fields[0].value;
     if (range.kind == "choice") {
       ASSIGN_OR_RETURN(range.choices, r.Strings(values, path + ".choice"));
       if (range.choices.empty()) return r.Error(values, path, "the range is empty: no choices");
@@ -448,7 +448,7 @@ Status ReadRoot(const Reader& r, const YamlNode& root, PipelineConfig* c) {
     data_part.fields.clear();
     for (const auto& [k, v] : n->fields) {
       if (k == "last_per_entity" || k == "entity" || k == "labels_file") continue;
-      data_part.fields.emplace_back(k, v);
+      data_part.fields.push_back({k, v});
     }
     RETURN_IF_ERROR(r.ReadData(data_part, "test", &test.data, true));
     if (const YamlNode* m = n->Find("last_per_entity")) {

@@ -149,15 +149,15 @@ class Parser {
           return Error(line.number, "multi-line scalars, anchors and aliases are not supported");
         }
         ASSIGN_OR_RETURN(YamlNode v, ParseInline(value, line.number));
-        node.fields.emplace_back(key, std::move(v));
+        node.fields.push_back({key, std::move(v)});
       } else if (pos_ < lines_.size() && (lines_[pos_].indent > indent ||
                                           (lines_[pos_].indent == indent &&
                                            IsSequenceItem(lines_[pos_].text)))) {
         // A block value; a list may sit at the key's own indentation.
         ASSIGN_OR_RETURN(YamlNode v, ParseBlock(lines_[pos_].indent));
-        node.fields.emplace_back(key, std::move(v));
+        node.fields.push_back({key, std::move(v)});
       } else {
-        node.fields.emplace_back(key, YamlNode{YamlNode::Kind::kNull, "", false, {}, {}, line.number});
+        node.fields.push_back({key, YamlNode{YamlNode::Kind::kNull, "", false, {}, {}, line.number}});
       }
     }
     if (pos_ < lines_.size() && lines_[pos_].indent > indent) {
@@ -272,7 +272,7 @@ class Parser {
           ASSIGN_OR_RETURN(YamlNode key, ParseScalar(Trim(text.substr(*i, colon - *i)), line));
           *i = colon + 1;
           ASSIGN_OR_RETURN(YamlNode value, ParseFlow(text, i, line));
-          node.fields.emplace_back(key.scalar, std::move(value));
+          node.fields.push_back({key.scalar, std::move(value)});
         } else {
           ASSIGN_OR_RETURN(YamlNode value, ParseFlow(text, i, line));
           node.items.push_back(std::move(value));
@@ -315,8 +315,8 @@ class Parser {
 }  // namespace
 
 const YamlNode* YamlNode::Find(std::string_view key) const {
-  for (const auto& [k, v] : fields) {
-    if (k == key) return &v;
+  for (const auto& field : fields) {
+    if (field.key == key) return &field.value;
   }
   return nullptr;
 }

@@ -17,6 +17,7 @@ struct ColumnSummary {
   double min = 0, mean = 0, max = 0;  // numeric
   size_t distinct = 0;                // string
   size_t out_of_range = 0;            // validate.ranges
+  std::vector<size_t> histogram;      // numeric: 12 equal-width bins, min..max
 };
 
 struct DataReport {

@@ -22,13 +22,15 @@
 
 namespace strato::train {
 
+struct YamlField;
+
 struct YamlNode {
   enum class Kind { kNull, kScalar, kSequence, kMapping };
   Kind kind = Kind::kNull;
   std::string scalar;
   bool quoted = false;  // the scalar was quoted (so "null" stays a string)
   std::vector<YamlNode> items;                           // kSequence
-  std::vector<std::pair<std::string, YamlNode>> fields;  // kMapping, in file order
+  std::vector<YamlField> fields;  // kMapping, in file order
   int line = 0;                                          // 1-based
 
   bool IsNull() const { return kind == Kind::kNull; }
@@ -37,6 +39,13 @@ struct YamlNode {
   bool IsMapping() const { return kind == Kind::kMapping; }
   // The value of `key` in a mapping, or null.
   const YamlNode* Find(std::string_view key) const;
+};
+
+// One `key: value` of a mapping (a struct, not std::pair, so that YamlNode
+// may hold a vector of them while still incomplete).
+struct YamlField {
+  std::string key;
+  YamlNode value;
 };
 
 // Parses `text`. INVALID_ARGUMENT "<source>:<line>: <problem>" on errors.
