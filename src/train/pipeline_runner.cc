@@ -210,110 +210,131 @@ StatusOr<Evaluation> EvaluateTest(const PipelineConfig& c, const features::Featu
 
 }  // namespace
 
-StatusOr<RunSummary> RunPipeline(const PipelineConfig& c, const RunOptions& options) {
-  RunSummary summary;
-  const int threads = options.threads > 0 ? options.threads : c.threads;
-  ASSIGN_OR_RETURN(PreparedData data, PrepareTrainingData(c, options.quiet));
-  // Split on the raw rows (groups and time come from raw columns).
-  SplitOptions so;
-  so.method = c.split_method;
-  so.by = c.split_by;
-  so.valid_fraction = c.valid_fraction;
-  so.holdout_fraction = c.holdout_fraction;
-  so.seed = c.split_seed;
-  if (c.stratify && c.task != "regression") so.stratify_labels = &data.labels;
-  ASSIGN_OR_RETURN(Split split, SplitRows(data.raw, so));
-  data.report.train_rows = split.train.size();
-  data.report.valid_rows = split.valid.size();
-  data.report.holdout_rows = split.holdout.size();
-  // Fit the transform on the training rows only, then apply it to all.
-  auto fitted = features::FeatureTransform::Fit(c.transform, data.raw, split.train);
-  if (!fitted.ok()) return fitted.status().WithPrefix(c.file);
-  features::FeatureTransform transform = std::move(*fitted);
-  ASSIGN_OR_RETURN(std::vector<float> x, transform.Apply(data.raw));
-  const size_t f = transform.num_features();
-  const Matrix train = Rows(x, f, data.labels, split.train);
-  const Matrix valid = Rows(x, f, data.labels, split.valid);
-  const Matrix holdout = Rows(x, f, data.labels, split.holdout);
-  summary.selection_metric = c.metric.empty() ? DefaultMetric(c.task) : c.metric;
-  const std::string& metric = summary.selection_metric;
+namespace {
+
+// Everything one run builds, stage after stage.
+struct RunState {
+  const PipelineConfig& c;
+  const RunOptions& options;
+  int threads = 1;
+  std::string metric;
+  PreparedData data;
+  features::FeatureTransform transform;
+  Matrix train, valid, holdout;
   TrainSettings settings;
-  settings.task = c.task;
-  settings.num_class = data.num_class;
-  settings.params = c.params;
-  settings.rounds = c.rounds;
-  settings.early_stopping = c.early_stopping;
-  settings.seed = c.seed;
-  settings.threads = threads;
-  {  // Reject a selection metric that this task does not compute.
-    std::vector<float> probe(valid.rows * static_cast<size_t>(c.task == "multiclass" ? data.num_class : 1), 0.5f);
-    const Evaluation e = Evaluate("valid", c.task, data.num_class,
-                                  std::vector<double>(valid.y.begin(), valid.y.end()), probe, 0.5);
-    if (!e.metrics.count(metric)) {
-      std::string known;
-      for (const auto& [k, v] : e.metrics) known += (known.empty() ? "" : ", ") + k;
-      return InvalidArgumentError(c.file + ": evaluate.metric: '" + metric + "' is not a " + c.task +
-                                  " metric (known: " + known + ")");
-    }
-  }
   SearchResult search;
-  if (!c.search.method.empty()) {
-    ProgressBar bar("search", 1.0, options.quiet);
-    const int per_trial = std::max(1, threads / std::max(1, c.search.parallel));
-    auto run_trial = [&](const Params& p, int rounds) -> StatusOr<TrialScore> {
-      TrainSettings s = settings;
-      for (const auto& [k, v] : p) s.params[k] = v;
-      s.rounds = rounds;
-      s.threads = per_trial;
-      ASSIGN_OR_RETURN(TrainOutcome o, TrainXgboost(train, valid, s));
-      ASSIGN_OR_RETURN(std::vector<float> pv, o.booster->Predict(valid.x.data(), valid.rows, f));
-      return TrialScore{Score(c.task, data.num_class, metric, valid.y, pv), o.best_iteration,
-                        o.seconds};
-    };
-    ASSIGN_OR_RETURN(search, RunSearch(c.search, c.rounds, c.seed, HigherIsBetter(metric), run_trial,
-                                       [&](int done, int total) {
-                                         bar.Update(static_cast<double>(done) / total,
-                                                    std::to_string(done) + "/" +
-                                                        std::to_string(total) + " trials");
-                                       }));
-    const Trial& best = search.trials[static_cast<size_t>(search.best)];
-    bar.Done(std::to_string(search.trials.size()) + " trials, best " + metric + " " +
-             std::to_string(best.result.score));
-    for (const auto& [k, v] : best.params) settings.params[k] = v;
-  }
-  ProgressBar bar("train", c.rounds, options.quiet);
-  auto outcome = TrainXgboost(train, valid, settings, [&](int round, int total, double score) {
-    bar.Update(round, "round " + std::to_string(round) + "/" + std::to_string(total) + " valid " +
-                          EvalMetricFor(c.task) + " " + std::to_string(score));
-  });
-  if (!outcome.ok()) return outcome.status().WithPrefix(c.file);
-  bar.Done("best iteration " + std::to_string(outcome->best_iteration) + ", valid " +
-           outcome->eval_metric + " " + std::to_string(outcome->best_score));
-  summary.train_seconds = outcome->seconds;
-  TrainedBooster& booster = *outcome->booster;
-  // Evaluate: the binary threshold and the residual spread come from validation.
-  ASSIGN_OR_RETURN(std::vector<float> pv, booster.Predict(valid.x.data(), valid.rows, f));
-  const std::vector<double> yv(valid.y.begin(), valid.y.end());
-  const double threshold = c.task == "binary" ? BestF1Threshold(yv, {pv.begin(), pv.end()}) : 0.5;
-  std::vector<Evaluation> evals{Evaluate("valid", c.task, data.num_class, yv, pv, threshold)};
-  if (holdout.rows > 0) {
-    ASSIGN_OR_RETURN(std::vector<float> ph, booster.Predict(holdout.x.data(), holdout.rows, f));
-    evals.push_back(Evaluate("holdout", c.task, data.num_class,
-                             std::vector<double>(holdout.y.begin(), holdout.y.end()), ph, threshold));
-  }
+  TrainOutcome outcome;
+  std::vector<Evaluation> evals;
   std::string test_sha;
-  if (c.test) {
-    ASSIGN_OR_RETURN(Evaluation e, EvaluateTest(c, transform, booster, data.num_class, threshold,
-                                                options.quiet, &test_sha));
-    evals.push_back(std::move(e));
+};
+
+// Split the raw rows (groups and time come from raw columns), fit the
+// transform on the training rows only, and build the three matrices.
+Status PrepareMatrices(RunState& st) {
+  const PipelineConfig& c = st.c;
+  ASSIGN_OR_RETURN(st.data, PrepareTrainingData(c, st.options.quiet));
+  SplitOptions so{.method = c.split_method, .by = c.split_by, .valid_fraction = c.valid_fraction,
+                  .holdout_fraction = c.holdout_fraction, .seed = c.split_seed};
+  if (c.stratify && c.task != "regression") so.stratify_labels = &st.data.labels;
+  ASSIGN_OR_RETURN(Split split, SplitRows(st.data.raw, so));
+  st.data.report.train_rows = split.train.size();
+  st.data.report.valid_rows = split.valid.size();
+  st.data.report.holdout_rows = split.holdout.size();
+  auto fitted = features::FeatureTransform::Fit(c.transform, st.data.raw, split.train);
+  if (!fitted.ok()) return fitted.status().WithPrefix(c.file);
+  st.transform = std::move(*fitted);
+  ASSIGN_OR_RETURN(std::vector<float> x, st.transform.Apply(st.data.raw));
+  const size_t f = st.transform.num_features();
+  st.train = Rows(x, f, st.data.labels, split.train);
+  st.valid = Rows(x, f, st.data.labels, split.valid);
+  st.holdout = Rows(x, f, st.data.labels, split.holdout);
+  st.settings = TrainSettings{.task = c.task, .num_class = st.data.num_class, .params = c.params,
+                              .rounds = c.rounds, .early_stopping = c.early_stopping,
+                              .seed = c.seed, .threads = st.threads};
+  return Status::Ok();
+}
+
+// Rejects a selection metric that this task does not compute.
+Status CheckMetric(const RunState& st) {
+  const size_t width = st.c.task == "multiclass" ? static_cast<size_t>(st.data.num_class) : 1;
+  const std::vector<float> probe(st.valid.rows * width, 0.5f);
+  const Evaluation e = Evaluate("valid", st.c.task, st.data.num_class,
+                                std::vector<double>(st.valid.y.begin(), st.valid.y.end()), probe, 0.5);
+  if (e.metrics.count(st.metric)) return Status::Ok();
+  std::string known;
+  for (const auto& [k, v] : e.metrics) known += (known.empty() ? "" : ", ") + k;
+  return InvalidArgumentError(st.c.file + ": evaluate.metric: '" + st.metric + "' is not a " +
+                              st.c.task + " metric (known: " + known + ")");
+}
+
+// Runs the declared search and adopts the best trial's parameters.
+Status SearchParams(RunState& st) {
+  const PipelineConfig& c = st.c;
+  ProgressBar bar("search", 1.0, st.options.quiet);
+  const int per_trial = std::max(1, st.threads / std::max(1, c.search.parallel));
+  const size_t f = st.transform.num_features();
+  auto run_trial = [&](const Params& p, int rounds) -> StatusOr<TrialScore> {
+    TrainSettings s = st.settings;
+    for (const auto& [k, v] : p) s.params[k] = v;
+    s.rounds = rounds;
+    s.threads = per_trial;
+    ASSIGN_OR_RETURN(TrainOutcome o, TrainXgboost(st.train, st.valid, s));
+    ASSIGN_OR_RETURN(std::vector<float> pv, o.booster->Predict(st.valid.x.data(), st.valid.rows, f));
+    return TrialScore{Score(c.task, st.data.num_class, st.metric, st.valid.y, pv),
+                      o.best_iteration, o.seconds};
+  };
+  auto progress = [&](int done, int total) {
+    bar.Update(static_cast<double>(done) / total,
+               std::to_string(done) + "/" + std::to_string(total) + " trials");
+  };
+  ASSIGN_OR_RETURN(st.search, RunSearch(c.search, c.rounds, c.seed, HigherIsBetter(st.metric),
+                                        run_trial, progress));
+  const Trial& best = st.search.trials[static_cast<size_t>(st.search.best)];
+  bar.Done(std::to_string(st.search.trials.size()) + " trials, best " + st.metric + " " +
+           std::to_string(best.result.score));
+  for (const auto& [k, v] : best.params) st.settings.params[k] = v;
+  return Status::Ok();
+}
+
+Status TrainFinal(RunState& st) {
+  ProgressBar bar("train", st.c.rounds, st.options.quiet);
+  auto outcome = TrainXgboost(st.train, st.valid, st.settings, [&](int round, int total, double score) {
+    bar.Update(round, "round " + std::to_string(round) + "/" + std::to_string(total) + " valid " +
+                          EvalMetricFor(st.c.task) + " " + std::to_string(score));
+  });
+  if (!outcome.ok()) return outcome.status().WithPrefix(st.c.file);
+  st.outcome = std::move(*outcome);
+  bar.Done("best iteration " + std::to_string(st.outcome.best_iteration) + ", valid " +
+           st.outcome.eval_metric + " " + std::to_string(st.outcome.best_score));
+  return Status::Ok();
+}
+
+// Validation, holdout and test metrics. The binary threshold and the
+// residual spread (failure risk) come from validation only.
+Status EvaluateAll(RunState& st) {
+  const PipelineConfig& c = st.c;
+  TrainedBooster& booster = *st.outcome.booster;
+  const size_t f = st.transform.num_features();
+  ASSIGN_OR_RETURN(std::vector<float> pv, booster.Predict(st.valid.x.data(), st.valid.rows, f));
+  const std::vector<double> yv(st.valid.y.begin(), st.valid.y.end());
+  const double threshold = c.task == "binary" ? BestF1Threshold(yv, {pv.begin(), pv.end()}) : 0.5;
+  st.evals.push_back(Evaluate("valid", c.task, st.data.num_class, yv, pv, threshold));
+  if (st.holdout.rows > 0) {
+    ASSIGN_OR_RETURN(std::vector<float> ph, booster.Predict(st.holdout.x.data(), st.holdout.rows, f));
+    st.evals.push_back(Evaluate("holdout", c.task, st.data.num_class,
+                                std::vector<double>(st.holdout.y.begin(), st.holdout.y.end()), ph,
+                                threshold));
   }
-  for (const auto& e : evals) summary.metrics[e.name] = e.metrics;
-  // What the server needs besides the features.
-  features::ModelInfo& info = transform.model_info();
+  if (c.test) {
+    ASSIGN_OR_RETURN(Evaluation e, EvaluateTest(c, st.transform, booster, st.data.num_class,
+                                                threshold, st.options.quiet, &st.test_sha));
+    st.evals.push_back(std::move(e));
+  }
+  features::ModelInfo& info = st.transform.model_info();
   info.task = c.task;
   info.label = c.label.column;
-  info.num_class = data.num_class;
-  info.class_names = data.class_names;
+  info.num_class = st.data.num_class;
+  info.class_names = st.data.class_names;
   info.label_cap = c.label.cap;
   if (c.task == "regression") {
     double sq = 0;
@@ -321,66 +342,99 @@ StatusOr<RunSummary> RunPipeline(const PipelineConfig& c, const RunOptions& opti
     info.residual_std = std::sqrt(sq / static_cast<double>(std::max<size_t>(1, yv.size())));
     info.risk_horizon = c.risk_horizon;
   }
-  // Artefacts.
-  ASSIGN_OR_RETURN(std::string model_json, booster.SaveJson());
-  ASSIGN_OR_RETURN(std::vector<double> gain, booster.FeatureGain(f));
+  return Status::Ok();
+}
+
+StatusOr<ReportInput> BuildReport(const RunState& st) {
   ReportInput report;
-  report.title = "strato train: " + c.name;
-  report.task = c.task;
-  report.selection_metric = metric;
-  report.data = data.report;
-  report.evaluations = evals;
-  for (size_t j = 0; j < f; ++j) report.importance.emplace_back(transform.feature_names()[j], gain[j]);
+  report.title = "strato train: " + st.c.name;
+  report.task = st.c.task;
+  report.selection_metric = st.metric;
+  report.data = st.data.report;
+  report.evaluations = st.evals;
+  const size_t f = st.transform.num_features();
+  ASSIGN_OR_RETURN(std::vector<double> gain, st.outcome.booster->FeatureGain(f));
+  for (size_t j = 0; j < f; ++j) report.importance.emplace_back(st.transform.feature_names()[j], gain[j]);
   std::stable_sort(report.importance.begin(), report.importance.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
-  report.valid_curve = outcome->valid_curve;
-  report.eval_metric = outcome->eval_metric;
-  report.best_iteration = outcome->best_iteration;
-  report.params = settings.params;
-  report.searched = !c.search.method.empty();
-  report.search = search;
+  report.valid_curve = st.outcome.valid_curve;
+  report.eval_metric = st.outcome.eval_metric;
+  report.best_iteration = st.outcome.best_iteration;
+  report.params = st.settings.params;
+  report.searched = !st.c.search.method.empty();
+  report.search = st.search;
+  return report;
+}
+
+// Registers `files` as the next version unless only_if_better says no.
+Status Register(const RunState& st, ReportInput* report, VersionFiles* files, RunSummary* summary) {
+  const PipelineConfig& c = st.c;
+  const int64_t current = LatestVersion(c.repository, c.model_name);
+  std::optional<double> current_score;
+  if (c.only_if_better && current > 0) {
+    current_score = VersionMetric(c.repository, c.model_name, current, st.metric);
+  }
+  const double mine = st.evals.front().metrics.at(st.metric);
+  const bool beats = !current_score ||
+                     (HigherIsBetter(st.metric) ? mine > *current_score : mine < *current_score);
+  if (!beats) {
+    summary->register_note = "Not registered: valid " + st.metric + " " + std::to_string(mine) +
+                             " does not beat version " + std::to_string(current) + " (" +
+                             std::to_string(*current_score) + ").";
+    report->registered = summary->register_note;
+    return Status::Ok();
+  }
+  report->registered = "Registered as " + c.model_name + " version " +
+                       std::to_string(current + 1) + " in " + c.repository + ".";
+  files->files["report.html"] = RenderHtmlReport(*report);
+  const bool risk = c.task == "regression" && c.risk_horizon > 0;
+  const int width = c.task == "multiclass" ? st.data.num_class : 1;
+  ASSIGN_OR_RETURN(summary->version,
+                   RegisterVersion(c.repository, c.model_name, *files,
+                                   ConfigPbtxt(c.model_name, st.transform, width, risk)));
+  summary->register_note = report->registered;
+  return Status::Ok();
+}
+
+Status WriteOutput(const std::string& dir, const VersionFiles& files) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return InternalError("cannot create " + dir + ": " + ec.message());
+  for (const auto& [name, content] : files.files) {
+    std::ofstream out(fs::path(dir) / name, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) return InternalError("cannot write " + (fs::path(dir) / name).string());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<RunSummary> RunPipeline(const PipelineConfig& c, const RunOptions& options) {
+  RunState st{c, options};
+  st.threads = options.threads > 0 ? options.threads : c.threads;
+  st.metric = c.metric.empty() ? DefaultMetric(c.task) : c.metric;
+  RETURN_IF_ERROR(PrepareMatrices(st));
+  RETURN_IF_ERROR(CheckMetric(st));
+  if (!c.search.method.empty()) RETURN_IF_ERROR(SearchParams(st));
+  RETURN_IF_ERROR(TrainFinal(st));
+  RETURN_IF_ERROR(EvaluateAll(st));
+  RunSummary summary;
+  summary.selection_metric = st.metric;
+  summary.train_seconds = st.outcome.seconds;
+  for (const auto& e : st.evals) summary.metrics[e.name] = e.metrics;
+  ASSIGN_OR_RETURN(ReportInput report, BuildReport(st));
   VersionFiles files;
-  files.files["model.json"] = model_json;
-  files.files["transform.json"] = transform.ToJson();
-  files.files["metrics.json"] = MetricsJson(evals, metric, outcome->best_iteration);
-  files.files["lineage.json"] = LineageJson(c, data.report, settings.params, test_sha,
-                                            outcome->best_iteration + 1);
-  // Register.
+  ASSIGN_OR_RETURN(files.files["model.json"], st.outcome.booster->SaveJson());
+  files.files["transform.json"] = st.transform.ToJson();
+  files.files["metrics.json"] = MetricsJson(st.evals, st.metric, st.outcome.best_iteration);
+  files.files["lineage.json"] = LineageJson(c, st.data.report, st.settings.params, st.test_sha,
+                                            st.outcome.best_iteration + 1);
   if (options.register_model && !c.repository.empty()) {
-    const int64_t current = LatestVersion(c.repository, c.model_name);
-    std::optional<double> current_score;
-    if (c.only_if_better && current > 0) {
-      current_score = VersionMetric(c.repository, c.model_name, current, metric);
-    }
-    const double mine = evals.front().metrics.at(metric);
-    const bool beats = !current_score ||
-                       (HigherIsBetter(metric) ? mine > *current_score : mine < *current_score);
-    if (beats) {
-      report.registered = "Registered as " + c.model_name + " version " + std::to_string(current + 1) +
-                          " in " + c.repository + ".";
-      files.files["report.html"] = RenderHtmlReport(report);
-      const bool risk = c.task == "regression" && c.risk_horizon > 0;
-      const int width = c.task == "multiclass" ? data.num_class : 1;
-      ASSIGN_OR_RETURN(summary.version,
-                       RegisterVersion(c.repository, c.model_name, files,
-                                       ConfigPbtxt(c.model_name, transform, width, risk)));
-      summary.register_note = report.registered;
-    } else {
-      summary.register_note = "Not registered: valid " + metric + " " + std::to_string(mine) +
-                              " does not beat version " + std::to_string(current) + " (" +
-                              std::to_string(*current_score) + ").";
-      report.registered = summary.register_note;
-    }
+    RETURN_IF_ERROR(Register(st, &report, &files, &summary));
   }
   files.files["report.html"] = RenderHtmlReport(report);
-  std::error_code ec;
-  fs::create_directories(c.output_dir, ec);
-  if (ec) return InternalError("cannot create " + c.output_dir + ": " + ec.message());
-  for (const auto& [name, content] : files.files) {
-    std::ofstream out(fs::path(c.output_dir) / name, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out) return InternalError("cannot write " + (fs::path(c.output_dir) / name).string());
-  }
+  RETURN_IF_ERROR(WriteOutput(c.output_dir, files));
   summary.output_dir = c.output_dir;
   return summary;
 }
