@@ -13,7 +13,7 @@
 #include "strato/train/pipeline_config.h"
 #include "strato/train/split.h"
 #include "strato/train/xgb_trainer.h"
-#include "../../src/train/data_prep.h"
+#include "strato/train/data_prep.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "data_prep.h"
+#include "strato/train/data_prep.h"
 
 #include <algorithm>
 #include <cmath>

@@ -12,7 +12,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include "data_prep.h"
+#include "strato/train/data_prep.h"
 #include "strato/features/transform.h"
 #include "strato/train/evaluation.h"
 #include "strato/train/html_report.h"

@@ -1,5 +1,5 @@
 // Ingest, label derivation, validation and the data report: everything
-// before the split. Internal to the train library.
+// before the split.
 #pragma once
 
 #include <string>
