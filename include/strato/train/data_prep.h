@@ -1,5 +1,8 @@
 // Ingest, label derivation, validation and the data report: everything
 // before the split.
+//
+// Thread-safety: functions without shared state; distinct calls may run
+// concurrently.
 #pragma once
 
 #include <string>

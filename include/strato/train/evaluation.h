@@ -1,5 +1,6 @@
 // Evaluation of one set of predictions (validation, holdout or test):
 // the metrics by task, plus what the HTML report plots.
+// Thread-safety: a pure function over its arguments.
 #pragma once
 
 #include <map>

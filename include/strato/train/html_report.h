@@ -1,5 +1,7 @@
 // The self-contained HTML evaluation report: one file, inline CSS and SVG
 // plots (no scripts, no external resources), readable offline.
+//
+// Thread-safety: RenderHtmlReport is a pure function.
 #pragma once
 
 #include <string>

@@ -6,6 +6,8 @@
 //   pipeline.yaml:14: transforms[1].kind: unknown transform 'scale' (known: ...)
 // Checks that need the data (columns exist) happen later, in the runner,
 // and name the column and the data file.
+//
+// Thread-safety: PipelineConfig is a value; parsing keeps no global state.
 #pragma once
 
 #include <map>
