@@ -12,7 +12,6 @@ PACKAGES=(
   libboost1.81-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libsimdjson-dev rapidjson-dev libcli11-dev libxgboost-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev  # SHA-256 of training data (strato train lineage)
   # real components used by tests and benchmarks
   prometheus nginx wrk python3-grpcio python3-grpc-tools python3-protobuf python3-numpy
   procps psmisc iproute2
