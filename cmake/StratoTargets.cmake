@@ -5,6 +5,10 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # GCC 12 misreads Boost.Asio's coroutine frame allocator (aligned_alloc
   # paired with its own operator delete) as a mismatch under -O2 -g.
   list(APPEND STRATO_WARNINGS -Wno-mismatched-new-delete)
+elseif(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # rapidjson's iterators declare operator== in the pre-C++20 style, which
+  # clang flags as ambiguous once C++20 adds reversed candidates.
+  list(APPEND STRATO_WARNINGS -Wno-ambiguous-reversed-operator)
 endif()
 if(STRATO_WERROR)
   list(APPEND STRATO_WARNINGS -Werror)

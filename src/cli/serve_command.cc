@@ -38,6 +38,7 @@ struct ServeFlags {
   std::string log_format = "text";
   bool strict_readiness = true;
   int exit_timeout_secs = 30;
+  int drain_delay_secs = 0;
   bool demo = false;
   std::string demo_dir;
 };
@@ -64,6 +65,10 @@ void AddFlags(CLI::App& app, ServeFlags& f) {
                  "Ready only when every model loaded (true/false)");
   app.add_option("--exit-timeout-secs", f.exit_timeout_secs,
                  "Seconds to let in-flight requests finish on SIGTERM/SIGINT");
+  app.add_option("--drain-delay-secs", f.drain_delay_secs,
+                 "Seconds to keep serving with readiness false after SIGTERM, so that load "
+                 "balancers stop sending before the listeners close (0 = close at once)")
+      ->check(CLI::Range(0, 3600));
   app.add_flag("--demo", f.demo, "Serve the demo models (written to --demo-dir first)");
   app.add_option("--demo-dir", f.demo_dir, "Where --demo writes its models (default: a temp folder)");
 }
@@ -191,6 +196,13 @@ int ServeCommand(int argc, char** argv) {
   const int sig = WaitForSignal();
   LogInfo("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   info.draining->store(true);
+  // Readiness is now false but the listeners stay open: a load balancer's
+  // health check (or Kubernetes removing the endpoint) needs a moment to see
+  // it, and requests it still sends meanwhile are served, not refused.
+  if (f.drain_delay_secs > 0) {
+    LogInfo("drain delay", {{"seconds", std::to_string(f.drain_delay_secs)}});
+    std::this_thread::sleep_for(std::chrono::seconds(f.drain_delay_secs));
+  }
   // Stop accepting, let in-flight requests answer, then unload the models.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.exit_timeout_secs);
   if (grpc) grpc->Shutdown();
