@@ -20,7 +20,7 @@ using testing::MakeRequest;
 TEST(BuiltinBackendsTest, RegistersEveryBackendAndTheFilAlias) {
   BackendRegistry registry;
   RegisterBuiltinBackends(&registry);
-  EXPECT_EQ(registry.Names(), (std::vector<std::string>{"add_sub", "fil", "identity", "xgboost"}));
+  EXPECT_EQ(registry.Names(), (std::vector<std::string>{"add_sub", "fil", "identity", "strato_pipeline", "xgboost"}));
   ASSERT_NE(registry.Find("xgboost"), nullptr);
   EXPECT_EQ(registry.Find("fil"), registry.Find("xgboost"));
   EXPECT_EQ(registry.Find("identity")->name(), "identity");

@@ -8,6 +8,7 @@ int ServeCommand(int argc, char** argv);
 int DemoRepoCommand(int argc, char** argv);
 // strato model: registry and deployments (model_command.cc).
 int ModelCommand(int argc, char** argv);
+int TrainCommand(int argc, char** argv);
 // `strato model pull ...`: argv[0] is "pull".
 int ModelPullCommand(int argc, char** argv);
 

@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  perf        load generator: throughput and latency of a served model\n"
     "  demo-repo   write the demo model repository into a folder\n"
     "  model       model registry and deployments (push, list, promote, ...)\n"
+    "  train       run a training pipeline (PIPELINE.yaml) and register the model\n"
     "  model pull  download a model (hf://, https://) into a repository as a new version\n"
     "  version     print the version\n"
     "\n"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   const std::string_view command = argv[1];
   if (command == "serve") return strato::cli::ServeCommand(argc - 1, argv + 1);
   if (command == "perf") return strato::RunPerfCommand(argc - 1, argv + 1);
+  if (command == "train") return strato::cli::TrainCommand(argc - 1, argv + 1);
   if (command == "model" && argc >= 3 && std::strcmp(argv[2], "pull") == 0) {
     return strato::cli::ModelPullCommand(argc - 2, argv + 2);
   }
