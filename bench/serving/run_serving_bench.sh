@@ -178,23 +178,27 @@ EPID=$!
 PIDS+=("$EPID")
 sleep 0.5
 ensure_strato "$REPO" identity_fp32
-"$STRATO" perf -m identity_fp32 -i grpc -u "127.0.0.1:$GP" --shape INPUT0:16 --concurrency-range 1 \
+# Concurrency 1 (latency) and 64 (throughput against the grpc++ ceiling): rows 1 and 2 of the CSV.
+"$STRATO" perf -m identity_fp32 -i grpc -u "127.0.0.1:$GP" --shape INPUT0:16 --concurrency-range 1:64:x64 \
   "${PERF_FLAGS[@]}" -f "$TMP/perf_grpc.csv" >/dev/null || warn "strato perf (grpc, strato) failed"
-"$STRATO" perf -m identity_fp32 -i grpc -u "127.0.0.1:$EP" --concurrency-range 1 \
+"$STRATO" perf -m identity_fp32 -i grpc -u "127.0.0.1:$EP" --concurrency-range 1:64:x64 \
   "${PERF_FLAGS[@]}" -f "$TMP/perf_echo.csv" >/dev/null || warn "strato perf (grpc, echo) failed"
 stop_pid "$EPID"
-g_s=$(csv_col "$TMP/perf_grpc.csv" 1 throughput_infer_s); g_e=$(csv_col "$TMP/perf_echo.csv" 1 throughput_infer_s)
-g_sp=$(csv_col "$TMP/perf_grpc.csv" 1 p50_us); g_ep=$(csv_col "$TMP/perf_echo.csv" 1 p50_us)
-gr=$(ratio "$g_s" "$g_e")
-echo "(b) c=1 strato ${g_s}/s, echo ${g_e}/s, ratio $gr; p50 strato ${g_sp}us echo ${g_ep}us" >&2
 {
   echo
-  echo "## (b) identity_fp32 over gRPC, concurrency 1 (strato perf)"
+  echo "## (b) identity_fp32 over gRPC (strato perf), strato vs grpc_echo_server"
   echo
-  echo "| strato infer/s | echo infer/s | strato/echo | strato p50 us | echo p50 us |"
-  echo "|---:|---:|---:|---:|---:|"
-  echo "| $g_s | $g_e | $gr | $g_sp | $g_ep |"
+  echo "| conc | strato infer/s | echo infer/s | strato/echo | strato p50 us | echo p50 us |"
+  echo "|---:|---:|---:|---:|---:|---:|"
 } >>"$RESULTS"
+for row in 1 2; do
+  conc=$(csv_col "$TMP/perf_grpc.csv" "$row" level)
+  g_s=$(csv_col "$TMP/perf_grpc.csv" "$row" throughput_infer_s); g_e=$(csv_col "$TMP/perf_echo.csv" "$row" throughput_infer_s)
+  g_sp=$(csv_col "$TMP/perf_grpc.csv" "$row" p50_us); g_ep=$(csv_col "$TMP/perf_echo.csv" "$row" p50_us)
+  gr=$(ratio "$g_s" "$g_e")
+  echo "(b) c=${conc} strato ${g_s}/s, echo ${g_e}/s, ratio $gr; p50 strato ${g_sp}us echo ${g_ep}us" >&2
+  echo "| $conc | $g_s | $g_e | $gr | $g_sp | $g_ep |" >>"$RESULTS"
+done
 stop_pid "$SPID"
 
 # ---------------------------------------------------------------- (c) XGBoost
