@@ -1,7 +1,9 @@
 // Fuzzes the request path below the socket: bytes go through Beast's
 // request parser (as a connection would read them), then the router and
 // every handler, including inference against an in-fuzzer echo model whose
-// answer is encoded with FinishInfer.
+// answer is encoded with FinishInfer. A second model, "llm", claims the
+// llamacpp backend so that OpenAI /v1 and /generate bodies are parsed and
+// validated too (its requests are built but not run).
 #include <utility>
 
 #include <cstddef>
@@ -27,9 +29,9 @@ class CaptureSink : public ResponseSink {
 
 class EchoVersion : public ModelVersion {
  public:
-  EchoVersion() : stats_(nullptr, "m", 1) {
-    config_.set_name("m");
-    config_.set_backend("identity");
+  EchoVersion(const std::string& name, const std::string& backend) : stats_(nullptr, name, 1) {
+    config_.set_name(name);
+    config_.set_backend(backend);
     config_.set_max_batch_size(4);
     auto* in = config_.add_input();
     in->set_name("INPUT0");
@@ -69,15 +71,16 @@ class OneModelManager : public ModelManager {
   void Stop() override {}
   bool Ready() const override { return true; }
   StatusOr<std::shared_ptr<ModelVersion>> Get(std::string_view name, int64_t version) const override {
-    if (name != "m") return NotFoundError("unknown model");
+    if (name != "m" && name != "llm") return NotFoundError("unknown model");
     if (version > 1) return NotFoundError("unknown version");
-    return std::shared_ptr<ModelVersion>(model_);
+    return name == "m" ? model_ : llm_;
   }
   std::vector<std::shared_ptr<ModelVersion>> ReadyVersions(std::string_view name) const override {
-    if (name != "m") return {};
-    return {model_};
+    if (name == "m") return {model_};
+    if (name == "llm") return {llm_};
+    return {};
   }
-  std::vector<std::shared_ptr<ModelVersion>> AllReadyVersions() const override { return {model_}; }
+  std::vector<std::shared_ptr<ModelVersion>> AllReadyVersions() const override { return {model_, llm_}; }
   std::vector<ModelIndexEntry> Index(bool) const override { return {{"m", "1", "READY", ""}}; }
   Status Load(std::string_view name, const std::optional<std::string>&,
               const std::map<std::string, std::string>&) override {
@@ -88,7 +91,8 @@ class OneModelManager : public ModelManager {
   }
 
  private:
-  std::shared_ptr<ModelVersion> model_ = std::make_shared<EchoVersion>();
+  std::shared_ptr<ModelVersion> model_ = std::make_shared<EchoVersion>("m", "identity");
+  std::shared_ptr<ModelVersion> llm_ = std::make_shared<EchoVersion>("llm", "llamacpp");
 };
 
 http::Method ToMethod(boost::beast::http::verb v) {
