@@ -279,7 +279,12 @@ if ((${#WARNINGS[@]})); then
   { echo; echo "## Warnings"; echo; for w in "${WARNINGS[@]}"; do echo "- $w"; done; } >>"$RESULTS"
 fi
 echo
-echo "Ratios: HTTP strato/nginx (c=1,8,64): see $RESULTS; gRPC strato/echo $gr; xgb strato/in-process $xr (1 row/request), $xr16 ($XROWS rows/request); batching gain $xg"
-grep -E '^\| (1|8|64) \|' "$RESULTS" | awk -F'|' '{ for (i = 2; i <= 7; i++) gsub(/ /, "", $i)
-  printf "  (a) c=%s strato/nginx %s, p50 strato %s us, nginx %s us\n", $2, $5, $6, $7 }'
+echo "Ratios: xgb strato/in-process $xr (1 row/request), $xr16 ($XROWS rows/request); batching gain $xg"
+# Per-concurrency rows of the (a) HTTP and (b) gRPC tables.
+awk -F'|' '/^## \(a\)/ { sec = "a" } /^## \(b\)/ { sec = "b" } /^## \(c\)/ { sec = "" }
+  sec != "" && $2 ~ /^ *(1|8|64) *$/ {
+    for (i = 2; i <= 7; i++) gsub(/ /, "", $i)
+    if (sec == "a") printf "  (a) HTTP c=%s strato/nginx %s, p50 strato %s us, nginx %s us\n", $2, $5, $6, $7
+    else printf "  (b) gRPC c=%s strato/echo %s, p50 strato %s us, echo %s us\n", $2, $5, $6, $7
+  }' "$RESULTS"
 echo "Results written to $RESULTS"
