@@ -148,6 +148,9 @@ class Engine::Impl {
     for (auto& slot : slots_) {
       if (slot.request) Finish(slot, FinishReason::kCancelled, UnavailableError("the model is unloading"));
     }
+    for (auto& r : embed_queue_) {
+      if (r.on_done) r.on_done(UnavailableError("the model is unloading"));
+    }
     for (auto& r : waiting_queue_) {
       FinishEvent e;
       e.reason = FinishReason::kError;
@@ -157,6 +160,31 @@ class Engine::Impl {
     if (running_ != nullptr) running_->Set(0);
     if (waiting_ != nullptr) waiting_->Set(0);
     llama_batch_free(batch_);
+    if (embed_batch_) llama_batch_free(*embed_batch_);
+  }
+
+  Status SubmitEmbedding(EmbedRequest request) {
+    if (request.inputs.empty()) return InvalidArgumentError("there is no input to embed");
+    for (size_t i = 0; i < request.inputs.size(); ++i) {
+      const size_t n = request.inputs[i].size();
+      if (n == 0) return InvalidArgumentError("input " + std::to_string(i) + " is empty");
+      if (static_cast<int>(n) > per_slot_) {
+        return InvalidArgumentError("input " + std::to_string(i) + " has " + std::to_string(n) +
+                                    " tokens but the context holds " + std::to_string(per_slot_) +
+                                    " tokens per sequence");
+      }
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (static_cast<int>(embed_queue_.size()) >= options_.max_waiting + options_.slots) {
+        return UnavailableError("the model's embedding queue is full (" +
+                                std::to_string(options_.max_waiting + options_.slots) +
+                                " requests); retry later or raise the max_waiting parameter");
+      }
+      embed_queue_.push_back(std::move(request));
+    }
+    cv_.notify_one();
+    return Status::Ok();
   }
 
   Status Submit(GenerateRequest request) {
@@ -191,13 +219,19 @@ class Engine::Impl {
 
  private:
   void Loop() {
+    std::deque<EmbedRequest> embed_jobs;
     for (;;) {
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || active_ > 0 || !waiting_queue_.empty(); });
+        cv_.wait(lock, [&] { return stop_ || active_ > 0 || !waiting_queue_.empty() || !embed_queue_.empty(); });
         if (stop_) return;
         AdmitLocked();
+        embed_jobs.swap(embed_queue_);
       }
+      // Embeddings take their turn between decode steps: a large request
+      // delays the running sequences' next token by its own compute only.
+      for (auto& job : embed_jobs) RunEmbedding(job);
+      embed_jobs.clear();
       DropCancelled();
       Step();
       PublishCounters();
@@ -388,6 +422,79 @@ class Engine::Impl {
     }
   }
 
+  // The embedding context: mean pooling, one sequence of up to per_slot_
+  // tokens decoded in a single micro-batch (non-causal models need that).
+  Status EnsureEmbedContext() {
+    if (embed_ctx_) return Status::Ok();
+    auto cparams = llama_context_default_params();
+    cparams.n_ctx = static_cast<uint32_t>(per_slot_);
+    cparams.n_batch = static_cast<uint32_t>(per_slot_);
+    cparams.n_ubatch = static_cast<uint32_t>(per_slot_);
+    cparams.n_seq_max = 1;
+    cparams.n_threads = llama_n_threads(ctx_.get());
+    cparams.n_threads_batch = llama_n_threads_batch(ctx_.get());
+    cparams.embeddings = true;
+    cparams.pooling_type = LLAMA_POOLING_TYPE_MEAN;
+    cparams.no_perf = true;
+    embed_ctx_.reset(llama_init_from_model(model_.get(), cparams));
+    if (!embed_ctx_) return ResourceExhaustedError("llama.cpp could not create an embedding context of " + std::to_string(per_slot_) + " tokens");
+    embed_batch_ = llama_batch_init(per_slot_, 0, 1);
+    return Status::Ok();
+  }
+
+  StatusOr<std::vector<float>> EmbedOne(const std::vector<Token>& tokens) {
+    llama_memory_clear(llama_get_memory(embed_ctx_.get()), true);
+    llama_batch& batch = *embed_batch_;
+    batch.n_tokens = 0;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      batch.token[i] = tokens[i];
+      batch.pos[i] = static_cast<llama_pos>(i);
+      batch.n_seq_id[i] = 1;
+      batch.seq_id[i][0] = 0;
+      batch.logits[i] = 1;
+      ++batch.n_tokens;
+    }
+    const bool encoder_only = llama_model_has_encoder(model_.get()) && !llama_model_has_decoder(model_.get());
+    const int rc = encoder_only ? llama_encode(embed_ctx_.get(), batch) : llama_decode(embed_ctx_.get(), batch);
+    if (rc != 0) return InternalError("llama.cpp failed to compute the embedding (code " + std::to_string(rc) + ")");
+    const float* pooled = llama_get_embeddings_seq(embed_ctx_.get(), 0);
+    if (pooled == nullptr) return InternalError("llama.cpp returned no pooled embedding");
+    const int n = llama_model_n_embd(model_.get());
+    std::vector<float> out(pooled, pooled + n);
+    double norm = 0.0;
+    for (float v : out) norm += static_cast<double>(v) * v;
+    if (norm > 0.0) {
+      const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (float& v : out) v *= inv;
+    }
+    return out;
+  }
+
+  void RunEmbedding(EmbedRequest& job) {
+    auto done = std::move(job.on_done);
+    if (!done) return;
+    if (job.cancelled && job.cancelled->load(std::memory_order_relaxed)) {
+      done(CancelledError("the request was cancelled"));
+      return;
+    }
+    if (Status s = EnsureEmbedContext(); !s.ok()) {
+      done(s);
+      return;
+    }
+    std::vector<std::vector<float>> vectors;
+    vectors.reserve(job.inputs.size());
+    for (const auto& tokens : job.inputs) {
+      auto v = EmbedOne(tokens);
+      if (!v.ok()) {
+        done(v.status());
+        return;
+      }
+      vectors.push_back(std::move(v).value());
+      if (prompt_tokens_ != nullptr) prompt_tokens_->Increment(static_cast<double>(tokens.size()));
+    }
+    done(std::move(vectors));
+  }
+
   std::string PieceOf(Token token) const {
     char buf[256];
     const int n = llama_token_to_piece(vocab_, token, buf, sizeof(buf), 0, false);
@@ -425,6 +532,9 @@ class Engine::Impl {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<GenerateRequest> waiting_queue_;  // guarded by mu_
+  std::deque<EmbedRequest> embed_queue_;       // guarded by mu_
+  std::unique_ptr<llama_context, ContextDeleter> embed_ctx_;  // engine thread; made on first use
+  std::optional<llama_batch> embed_batch_;                    // engine thread
   EngineCounters counters_;                    // guarded by mu_
   bool stop_ = false;                          // guarded by mu_
 
@@ -487,6 +597,8 @@ Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
 Status Engine::Submit(GenerateRequest request) { return impl_->Submit(std::move(request)); }
+Status Engine::SubmitEmbedding(EmbedRequest request) { return impl_->SubmitEmbedding(std::move(request)); }
+int Engine::embedding_size() const { return llama_model_n_embd(impl_->model()); }
 EngineCounters Engine::Counters() const { return impl_->Counters(); }
 const llama_model* Engine::model() const { return impl_->model(); }
 

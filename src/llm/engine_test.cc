@@ -7,6 +7,7 @@
 #include <llama.h>
 
 #include <condition_variable>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -69,6 +70,34 @@ std::vector<Token> DirectGreedy(const std::vector<Token>& prompt, int n) {
     feed = {t};
   }
   llama_sampler_free(greedy);
+  llama_free(ctx);
+  llama_model_free(model);
+  return out;
+}
+
+// Mean-pooled embedding with llama.cpp alone, L2-normalised here.
+std::vector<float> DirectEmbedding(const std::vector<Token>& tokens) {
+  EnsureLlamaBackends();
+  llama_model* model = llama_model_load_from_file(ModelPath().c_str(), llama_model_default_params());
+  auto cp = llama_context_default_params();
+  cp.n_ctx = 512;
+  cp.n_batch = 512;
+  cp.n_ubatch = 512;
+  cp.n_threads = 1;
+  cp.n_threads_batch = 1;
+  cp.embeddings = true;
+  cp.pooling_type = LLAMA_POOLING_TYPE_MEAN;
+  llama_context* ctx = llama_init_from_model(model, cp);
+  std::vector<Token> copy = tokens;
+  llama_batch batch = llama_batch_get_one(copy.data(), static_cast<int32_t>(copy.size()));
+  std::vector<float> out;
+  if (llama_decode(ctx, batch) == 0) {
+    const float* e = llama_get_embeddings_seq(ctx, 0);
+    if (e != nullptr) out.assign(e, e + llama_model_n_embd(model));
+  }
+  double norm = 0;
+  for (float v : out) norm += static_cast<double>(v) * v;
+  for (float& v : out) v = static_cast<float>(v / std::sqrt(norm));
   llama_free(ctx);
   llama_model_free(model);
   return out;
@@ -236,6 +265,65 @@ TEST_F(EngineTest, StopStringEndsGeneration) {
   cut.Wait();
   EXPECT_EQ(cut.finish->reason, FinishReason::kStop);
   EXPECT_EQ(cut.text, full.text.substr(0, full.text.find(stop)));
+}
+
+TEST_F(EngineTest, EmbeddingsMatchTheLibraryAndLeaveGenerationAlone) {
+  auto engine = Make(2);
+  ASSERT_NE(engine, nullptr);
+  auto a = engine->Tokenize("Once upon a time, there was a little girl named Lily.", true);
+  auto b = engine->Tokenize("The dog ran to the park.", true);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::vector<float> expected_a = DirectEmbedding(*a);
+  ASSERT_EQ(static_cast<int>(expected_a.size()), engine->embedding_size());
+  const std::vector<Token> expected_tokens = DirectGreedy(*a, 48);
+
+  // An embedding request lands while a sequence generates.
+  Collector generating;
+  ASSERT_TRUE(engine->Submit(generating.Wire(Greedy(*a, 48))).ok());
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<StatusOr<std::vector<std::vector<float>>>> result;
+  EmbedRequest request;
+  request.inputs = {*a, *b, *a};
+  request.on_done = [&](StatusOr<std::vector<std::vector<float>>> r) {
+    std::lock_guard lock(mu);
+    result = std::move(r);
+    cv.notify_all();
+  };
+  ASSERT_TRUE(engine->SubmitEmbedding(std::move(request)).ok());
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return result.has_value(); });
+  }
+  generating.Wait();
+  EXPECT_EQ(generating.tokens, expected_tokens);
+  ASSERT_TRUE(result->ok()) << result->status().message();
+  const auto& vectors = **result;
+  ASSERT_EQ(vectors.size(), 3u);
+  double norm = 0, dot_ab = 0;
+  for (size_t i = 0; i < expected_a.size(); ++i) {
+    EXPECT_NEAR(vectors[0][i], expected_a[i], 1e-4) << "element " << i;
+    EXPECT_FLOAT_EQ(vectors[2][i], vectors[0][i]);
+    norm += static_cast<double>(vectors[0][i]) * vectors[0][i];
+    dot_ab += static_cast<double>(vectors[0][i]) * vectors[1][i];
+  }
+  EXPECT_NEAR(norm, 1.0, 1e-4);
+  EXPECT_LT(dot_ab, 0.999);  // different texts, different vectors
+}
+
+TEST_F(EngineTest, EmbeddingInputsAreChecked) {
+  auto engine = Make(1);
+  ASSERT_NE(engine, nullptr);
+  EmbedRequest none;
+  EXPECT_EQ(engine->SubmitEmbedding(std::move(none)).code(), StatusCode::kInvalidArgument);
+  EmbedRequest empty_item;
+  empty_item.inputs = {{}};
+  EXPECT_EQ(engine->SubmitEmbedding(std::move(empty_item)).code(), StatusCode::kInvalidArgument);
+  EmbedRequest too_long;
+  too_long.inputs = {std::vector<Token>(600, 1)};
+  const Status s = engine->SubmitEmbedding(std::move(too_long));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("600 tokens"), std::string::npos) << s.message();
 }
 
 }  // namespace

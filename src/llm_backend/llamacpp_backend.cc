@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 #include "strato/llm/engine.h"
@@ -55,6 +56,7 @@ class LlamaModel final : public Model, public std::enable_shared_from_this<Llama
   void Execute(std::unique_ptr<InferenceRequest> request);
 
  private:
+  void ExecuteEmbedding(std::unique_ptr<InferenceRequest> request);
   StatusOr<GenerateRequest> Translate(const InferenceRequest& request) const;
 
   std::unique_ptr<Engine> engine_;
@@ -146,7 +148,66 @@ StatusOr<GenerateRequest> LlamaModel::Translate(const InferenceRequest& request)
   return g;
 }
 
+// Parameter task="embedding": every element of text_input is embedded.
+void LlamaModel::ExecuteEmbedding(std::unique_ptr<InferenceRequest> request) {
+  const Tensor* in = request->FindInput(kTextInput);
+  if (in == nullptr) {
+    RespondWithError(*request, version_, InvalidArgumentError("input 'text_input' is missing"));
+    return;
+  }
+  EmbedRequest e;
+  int64_t prompt_tokens = 0;
+  Status bad_text;
+  Status tokenized = ForEachBytesElement(in->bytes(), [&](std::string_view text) {
+    auto tokens = engine_->Tokenize(text, /*add_special=*/true);
+    if (!tokens.ok()) {
+      if (bad_text.ok()) bad_text = tokens.status();
+      return;
+    }
+    prompt_tokens += static_cast<int64_t>(tokens->size());
+    e.inputs.push_back(std::move(tokens).value());
+  });
+  if (tokenized.ok()) tokenized = bad_text;
+  if (!tokenized.ok()) {
+    RespondWithError(*request, version_, tokenized);
+    return;
+  }
+  std::shared_ptr<InferenceRequest> shared(std::move(request));
+  e.cancelled = shared->cancelled;
+  const int64_t version = version_;
+  const int64_t dim = engine_->embedding_size();
+  e.on_done = [shared, version, dim, prompt_tokens](StatusOr<std::vector<std::vector<float>>> result) {
+    if (!result.ok()) {
+      RespondWithError(*shared, version, result.status());
+      return;
+    }
+    const auto& vectors = *result;
+    std::vector<uint8_t> bytes(vectors.size() * static_cast<size_t>(dim) * sizeof(float));
+    for (size_t i = 0; i < vectors.size(); ++i) {
+      std::memcpy(bytes.data() + i * static_cast<size_t>(dim) * sizeof(float), vectors[i].data(),
+                  static_cast<size_t>(dim) * sizeof(float));
+    }
+    Tensor out(std::string(kEmbeddingOutput), DataType::kFp32, {static_cast<int64_t>(vectors.size()), dim});
+    out.SetOwned(std::move(bytes));
+    auto response = MakeResponse(*shared, version);
+    response->outputs.push_back(std::move(out));
+    response->parameters["prompt_tokens"] = prompt_tokens;
+    if (shared->sink) shared->sink->Send(std::move(response), true);
+  };
+  const size_t inputs = e.inputs.size();
+  if (inputs == 0) {
+    RespondWithError(*shared, version_, InvalidArgumentError("text_input holds no text to embed"));
+    return;
+  }
+  Status submitted = engine_->SubmitEmbedding(std::move(e));
+  if (!submitted.ok()) RespondWithError(*shared, version_, submitted);
+}
+
 void LlamaModel::Execute(std::unique_ptr<InferenceRequest> request) {
+  if (const std::string* task = StringParam(request->parameters, "task"); task != nullptr && *task == "embedding") {
+    ExecuteEmbedding(std::move(request));
+    return;
+  }
   auto translated = Translate(*request);
   if (!translated.ok()) {
     RespondWithError(*request, version_, translated.status());
@@ -204,7 +265,7 @@ class LlamaBackend final : public Backend {
       auto* in = config->add_input();
       in->set_name(std::string(kTextInput));
       in->set_data_type(inference::TYPE_STRING);
-      in->add_dims(1);
+      in->add_dims(-1);  // [1] for generation; [N] texts for task=embedding
     }
     if (config->output_size() == 0) {
       auto* out = config->add_output();

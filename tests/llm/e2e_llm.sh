@@ -68,8 +68,8 @@ node "$HERE/openai_e2e.mjs" "$BASE" "http://127.0.0.1:$METRICS_PORT/metrics" sto
 
 # bad_request NAME BODY PARAM: expects a 400 in OpenAI's error shape naming PARAM (or "-" for none).
 bad_request() {
-  local name=$1 body=$2 param=$3 code
-  code=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$body" "$BASE/v1/chat/completions")
+  local name=$1 body=$2 param=$3 path=${4:-/v1/chat/completions} code
+  code=$(curl -s -o "$WORK/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$body" "$BASE$path")
   [ "$code" = 400 ] || fail "$name: status $code, want 400; body $(head -c 300 "$WORK/body")"
   "$PY" - "$WORK/body" "$param" <<'PYEOF' || fail "$name: body $(head -c 300 "$WORK/body")"
 import json, sys
@@ -89,6 +89,16 @@ bad_request "n > 1" '{"model":"stories","messages":[{"role":"user","content":"hi
 long=$("$PY" -c 'print("word " * 3000)')
 bad_request "oversize prompt" "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"$long\"}]}" -
 grep -q "context holds 1024" "$WORK/body" || fail "oversize prompt error does not name the context length: $(head -c 300 "$WORK/body")"
+bad_request "embeddings without input" '{"model":"stories"}' input /v1/embeddings
+bad_request "embeddings of token ids" '{"model":"stories","input":[[1,2,3]]}' input /v1/embeddings
+bad_request "embeddings empty string" '{"model":"stories","input":["a",""]}' input /v1/embeddings
+bad_request "embeddings bad encoding" '{"model":"stories","input":"a","encoding_format":"hex"}' encoding_format /v1/embeddings
+bad_request "embeddings oversize input" "{\"model\":\"stories\",\"input\":\"$long\"}" - /v1/embeddings
+grep -q "context holds 1024" "$WORK/body" || fail "oversize embedding input error does not name the context length: $(head -c 300 "$WORK/body")"
+# The same model through KServe v2: task=embedding, texts as BYTES [N].
+curl -sf "$BASE/v2/models/stories/infer" -d '{"parameters":{"task":"embedding"},"inputs":[{"name":"text_input","datatype":"BYTES","shape":[2],"data":["a cat","a dog"]}]}' > "$WORK/emb" || fail "v2 embedding"
+"$PY" -c 'import json,sys; o=json.load(open(sys.argv[1]))["outputs"][0]; assert o["name"]=="embedding" and o["datatype"]=="FP32" and o["shape"][0]==2 and len(o["data"])==2*o["shape"][1], o["shape"]' "$WORK/emb" || fail "v2 embedding body $(head -c 300 "$WORK/emb")"
+echo "ok - embeddings over KServe v2"
 
 # KServe generate extension, and the v2 metadata of the same model.
 curl -sf "$BASE/v2/models/stories/generate" -d '{"text_input":"Once upon a time","max_tokens":8,"temperature":0}' > "$WORK/gen" || fail "generate"

@@ -92,6 +92,17 @@ struct GenerateRequest {
   std::function<void(FinishEvent)> on_finish;     // called exactly once per accepted request
 };
 
+// A request for sentence embeddings: one vector per input, the mean of the
+// model's last hidden states over the input's tokens, L2-normalised (what
+// OpenAI's /v1/embeddings returns). Runs on the engine thread between decode
+// steps, in a second llama context made on first use.
+struct EmbedRequest {
+  std::vector<std::vector<Token>> inputs;
+  std::shared_ptr<std::atomic<bool>> cancelled;  // may be null
+  // Called exactly once per accepted request, on the engine thread.
+  std::function<void(StatusOr<std::vector<std::vector<float>>>)> on_done;
+};
+
 struct ChatMessage {
   std::string role;
   std::string content;
@@ -114,6 +125,13 @@ class Engine {
   // fit the context (naming both lengths), Unavailable when the waiting
   // queue is full. On success on_finish will be called exactly once.
   Status Submit(GenerateRequest request);
+
+  // Queues `request`. InvalidArgument when an input is empty or longer than
+  // the context per sequence; Unavailable when the waiting queue is full.
+  // On success on_done will be called exactly once.
+  Status SubmitEmbedding(EmbedRequest request);
+  // Length of each embedding vector (the model's hidden size).
+  int embedding_size() const;
 
   StatusOr<std::vector<Token>> Tokenize(std::string_view text, bool add_special) const;
   std::string TokenToText(Token token) const;

@@ -12,6 +12,9 @@
 //     model's chat template.
 //   response parameters: token_id, logprob (per token); on the final
 //     response finish_reason, prompt_tokens, completion_tokens, cached_tokens.
+// Embeddings: request parameter task="embedding" with text_input BYTES [N]
+//   answers output "embedding" FP32 [N, hidden size] (mean-pooled,
+//   L2-normalised) and response parameter prompt_tokens.
 // Config parameters: gguf (file name, default: the only *.gguf in the version
 // folder), context_length (per sequence), parallel (slots), threads,
 // batch_size, max_waiting, chat_template, temperature/top_p/top_k/max_tokens
@@ -27,6 +30,7 @@ void RegisterLlamaBackend(BackendRegistry* registry);
 // Names of the tensors in the wire contract above.
 inline constexpr std::string_view kTextInput = "text_input";
 inline constexpr std::string_view kTextOutput = "text_output";
+inline constexpr std::string_view kEmbeddingOutput = "embedding";
 
 }  // namespace strato::llm
 

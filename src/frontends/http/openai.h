@@ -3,9 +3,9 @@
 // (/v2/models/{m}/generate and /generate_stream), for models served by the
 // llamacpp backend (wire contract in include/strato/llm/llamacpp_backend.h).
 //
-// openai_request.cc validates bodies and builds the InferenceRequest;
+// openai_handlers.cc routes and validates completion bodies;
 // openai_format.cc turns the model's responses into OpenAI JSON / SSE;
-// openai_handlers.cc routes. Errors use OpenAI's shape:
+// openai_embeddings.cc serves /v1/embeddings. Errors use OpenAI's shape:
 //   {"error": {"message": ..., "type": ..., "param": ..., "code": ...}}
 //
 // Thread-safety: stateless; callable from any io thread.
@@ -19,6 +19,12 @@
 #include "handlers.h"
 
 namespace strato::http {
+
+// True for models served by the llamacpp backend (the /v1 API's models).
+bool IsLanguageModel(const ModelVersion& version);
+
+// POST /v1/embeddings.
+RouteResult OpenAIEmbeddings(const HandlerContext& ctx, const RequestView& request);
 
 // Routes every /v1/... target.
 RouteResult HandleOpenAI(const HandlerContext& ctx, const RequestView& request);

@@ -14,11 +14,6 @@ namespace dom = simdjson::dom;
 
 constexpr std::array<std::string_view, 5> kRoles = {"system", "user", "assistant", "tool", "developer"};
 
-bool IsLanguageModel(const ModelVersion& v) {
-  const std::string& b = v.config().backend();
-  return b == "llamacpp" || b == "llama.cpp";
-}
-
 // A validation failure: message and offending field.
 struct Invalid {
   std::string message;
@@ -281,6 +276,11 @@ Reply ListModels(const HandlerContext& ctx) {
 
 }  // namespace
 
+bool IsLanguageModel(const ModelVersion& v) {
+  const std::string& b = v.config().backend();
+  return b == "llamacpp" || b == "llama.cpp";
+}
+
 RouteResult HandleOpenAI(const HandlerContext& ctx, const RequestView& r) {
   std::string_view path = r.target;
   if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
@@ -311,8 +311,7 @@ RouteResult HandleOpenAI(const HandlerContext& ctx, const RequestView& r) {
   if (path == "/v1/chat/completions") return post ? OpenAICompletion(ctx, r, OpenAIKind::kChat) : wrong("POST");
   if (path == "/v1/completions") return post ? OpenAICompletion(ctx, r, OpenAIKind::kCompletion) : wrong("POST");
   if (path == "/v1/embeddings") {
-    if (!post) return wrong("POST");
-    return OpenAIError(400, "embeddings are not supported by the llamacpp backend of this version (it serves generative models only)", "model", "unsupported");
+    return post ? OpenAIEmbeddings(ctx, r) : wrong("POST");
   }
   return OpenAIError(404, "no route for '" + std::string(path.substr(0, 200)) + "'");
 }
