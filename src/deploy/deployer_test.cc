@@ -10,6 +10,7 @@
 #include <set>
 
 #include "strato/backend/backend.h"
+#include "strato/core/base64.h"
 
 namespace strato::deploy {
 namespace {
@@ -168,6 +169,51 @@ TEST_F(DeployerTest, InvalidChangesAreRefusedClearly) {
   EXPECT_NE(reply.body.find("'version' is required"), std::string::npos) << reply.body;
   EXPECT_EQ(HandleManagementRequest(deployer_.get(), registry_.get(), "GET", "/v1/nothing", "").status, 404);
   EXPECT_EQ(HandleManagementRequest(deployer_.get(), registry_.get(), "PUT", "/v1/deployments/m", "").status, 405);
+}
+
+TEST_F(DeployerTest, PushOverTheApiStoresTheSameContentAsTheCli) {
+  // Version 1 was pushed from a folder holding config.pbtxt and weights.bin
+  // ("weights-1"); the same files as base64 JSON must give the same digest.
+  const std::string body = "{\"files\": {\"config.pbtxt\": \"" + EncodeBase64(kConfig) +
+                           "\", \"weights.bin\": \"" + EncodeBase64("weights-1") +
+                           "\"}, \"labels\": {\"team\": \"risk\"}, \"metrics\": {\"auc\": 0.93},"
+                           " \"lineage\": {\"pipeline\": \"train.yaml\"}, \"created_by\": \"ci\"}";
+  auto reply = HandleManagementRequest(deployer_.get(), registry_.get(), "POST", "/v1/registry/models/m/versions", body);
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  auto v1 = registry_->Get("m", 1);
+  auto v4 = registry_->Get("m", 4);
+  ASSERT_TRUE(v1.ok() && v4.ok());
+  EXPECT_EQ(v4->digest, v1->digest);
+  EXPECT_EQ(v4->labels.at("team"), "risk");
+  EXPECT_DOUBLE_EQ(v4->metrics.at("auc"), 0.93);
+  EXPECT_EQ(v4->lineage.pipeline, "train.yaml");
+  EXPECT_EQ(v4->created_by, "ci");
+  EXPECT_NE(reply.body.find("\"version\":4"), std::string::npos) << reply.body;
+  // The scratch folder is gone.
+  EXPECT_TRUE(fs::is_empty(root_ / "reg" / "uploads"));
+
+  const std::pair<std::string, std::string> bad[] = {
+      {"{}", "'files' is required"},
+      {"{\"files\": {}}", "'files' is empty"},
+      {"{\"files\": []}", "'files' must be an object"},
+      {"{\"files\": {\"../x\": \"YQ==\"}}", "'..'"},
+      {"{\"files\": {\"/etc/x\": \"YQ==\"}}", "must be relative"},
+      {"{\"files\": {\"a//b\": \"YQ==\"}}", "path segments"},
+      {"{\"files\": {\"w.bin\": \"a$$\"}}", "not valid base64"},
+      {"{\"files\": {\"w.bin\": 5}}", "must be a base64 string"},
+      {"{\"files\": {\"w.bin\": \"YQ==\"}, \"metrics\": {\"auc\": \"high\"}}", "must be a number"},
+      {"{\"files\": {\"w.bin\": \"YQ==\"}, \"lineage\": {\"who\": \"me\"}}", "not a lineage field"},
+      {"not json", "not valid JSON"},
+  };
+  for (const auto& [request, expected] : bad) {
+    auto r = HandleManagementRequest(deployer_.get(), registry_.get(), "POST", "/v1/registry/models/m/versions", request);
+    EXPECT_EQ(r.status, 400) << request;
+    EXPECT_NE(r.body.find(expected), std::string::npos) << request << " -> " << r.body;
+  }
+  auto still = registry_->List("m");
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->size(), 4u) << "a refused push stores nothing";
+  EXPECT_EQ(HandleManagementRequest(deployer_.get(), registry_.get(), "GET", "/v1/registry/models/m/versions", "").status, 200);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "strato/deploy/deployer.h"
+#include "version_upload.h"
 
 namespace strato::deploy {
 namespace {
@@ -175,14 +176,68 @@ StatusOr<std::string> StringField(const rapidjson::Document& doc, const char* na
   if (!lhs##_or.ok()) return FromStatus(lhs##_or.status()); \
   auto lhs = std::move(lhs##_or).value()
 
+// POST /v1/registry/models/{m}/versions: a push over the API. Body:
+// {"files": {"<relative path>": "<base64>", ...}, "labels": {k: "v"},
+//  "metrics": {k: number}, "lineage": {"data_hash", "parameters", "pipeline",
+//  "parent"}, "created_by": "..."}; a top-level config.pbtxt is the config.
+ManagementResponse PushVersion(registry::Registry* registry, const std::string& model, const std::string& body) {
+  STRATO_MGMT_ASSIGN(doc, ParseBody(body));
+  const rapidjson::Value& object = doc;  // const iterators (see record_json.cc)
+  auto files = object.FindMember("files");
+  if (files == object.MemberEnd()) return Error(400, "field 'files' is required: {\"<relative path>\": \"<base64>\"}");
+  registry::PushRequest request;
+  request.model = model;
+  if (auto labels = object.FindMember("labels"); labels != object.MemberEnd()) {
+    if (!labels->value.IsObject()) return Error(400, "field 'labels' must be an object of strings");
+    for (auto it = labels->value.MemberBegin(); it != labels->value.MemberEnd(); ++it) {
+      if (!it->value.IsString()) return Error(400, "labels['" + std::string(it->name.GetString()) + "'] must be a string");
+      request.labels[it->name.GetString()] = std::string(it->value.GetString(), it->value.GetStringLength());
+    }
+  }
+  if (auto metrics = object.FindMember("metrics"); metrics != object.MemberEnd()) {
+    if (!metrics->value.IsObject()) return Error(400, "field 'metrics' must be an object of numbers");
+    for (auto it = metrics->value.MemberBegin(); it != metrics->value.MemberEnd(); ++it) {
+      if (!it->value.IsNumber()) return Error(400, "metrics['" + std::string(it->name.GetString()) + "'] must be a number");
+      request.metrics[it->name.GetString()] = it->value.GetDouble();
+    }
+  }
+  if (auto lineage = object.FindMember("lineage"); lineage != object.MemberEnd()) {
+    if (!lineage->value.IsObject()) return Error(400, "field 'lineage' must be an object");
+    const std::pair<const char*, std::string*> fields[] = {{"data_hash", &request.lineage.data_hash},
+                                                           {"parameters", &request.lineage.parameters},
+                                                           {"pipeline", &request.lineage.pipeline},
+                                                           {"parent", &request.lineage.parent}};
+    for (auto it = lineage->value.MemberBegin(); it != lineage->value.MemberEnd(); ++it) {
+      std::string* target = nullptr;
+      for (const auto& [name, field] : fields) {
+        if (std::string_view(it->name.GetString()) == name) target = field;
+      }
+      if (target == nullptr) return Error(400, "lineage." + std::string(it->name.GetString()) + " is not a lineage field (data_hash, parameters, pipeline, parent)");
+      if (!it->value.IsString()) return Error(400, "lineage." + std::string(it->name.GetString()) + " must be a string");
+      target->assign(it->value.GetString(), it->value.GetStringLength());
+    }
+  }
+  STRATO_MGMT_ASSIGN(created_by, StringField(doc, "created_by"));
+  request.created_by = created_by.empty() ? "api" : created_by;
+  STRATO_MGMT_ASSIGN(upload, UploadedVersion::Write(files->value, registry->dir() / "uploads"));
+  request.source_dir = upload->dir();
+  STRATO_MGMT_ASSIGN(record, registry->Push(request));
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  WriteVersion(w, record);
+  return {201, buffer.GetString()};
+}
+
 ManagementResponse RouteRegistry(Deployer* deployer, registry::Registry* registry, const std::string& method,
-                                 const std::vector<std::string>& p, const std::string& actor) {
-  // p: v1 registry models [m [versions v [archive]]]
+                                 const std::vector<std::string>& p, const std::string& body,
+                                 const std::string& actor) {
+  // p: v1 registry models [m [versions [v [archive]]]]
   if (p.size() < 3 || p[2] != "models") return Error(404, "no such registry route");
-  if (p.size() <= 4) {
-    if (method != "GET") return Error(405, method + " is not allowed here; use GET");
-    STRATO_MGMT_ASSIGN(versions, registry->List(p.size() == 4 ? p[3] : ""));
-    if (p.size() == 4 && versions.empty()) return Error(404, "unknown model '" + p[3] + "' in the registry");
+  if (p.size() == 5 && p[4] == "versions" && method == "POST") return PushVersion(registry, p[3], body);
+  if (p.size() <= 4 || (p.size() == 5 && p[4] == "versions")) {
+    if (method != "GET") return Error(405, method + " is not allowed here; use GET (POST on .../versions pushes)");
+    STRATO_MGMT_ASSIGN(versions, registry->List(p.size() >= 4 ? p[3] : ""));
+    if (p.size() >= 4 && versions.empty()) return Error(404, "unknown model '" + p[3] + "' in the registry");
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.StartArray();
@@ -290,7 +345,7 @@ ManagementResponse HandleManagementRequest(Deployer* deployer, registry::Registr
                                            const std::string& body) {
   const std::vector<std::string> p = Split(path);
   if (p.size() < 2 || p[0] != "v1") return Error(404, "no route for '" + path.substr(0, 200) + "'");
-  if (p[1] == "registry") return RouteRegistry(deployer, registry, method, p, "api");
+  if (p[1] == "registry") return RouteRegistry(deployer, registry, method, p, body, "api");
   if (p[1] == "deployments") return RouteDeployment(deployer, registry, method, p, body);
   return Error(404, "no route for '" + path.substr(0, 200) + "'");
 }

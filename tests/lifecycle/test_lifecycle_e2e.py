@@ -13,6 +13,7 @@
 Real server, real `strato perf` and `strato model` processes, HTTP over loopback.
 """
 import argparse
+import base64
 import json
 import os
 import shutil
@@ -178,6 +179,32 @@ class LifecycleTest(unittest.TestCase):
             seen[user] = versions.pop()
         self.assertEqual(set(seen.values()), {str(production), str(other)}, "both versions should get users")
         self.cli("rollback", "ident")
+
+    def test_2b_push_over_rest_then_canary(self):
+        self.assertIsNotNone(self.server, "needs test_1's server")
+        production = self.status()["production"]
+        shown = http("GET", f"{self.server.base}/v1/registry/models/ident/versions/{production}")[1]
+        # Re-push production's own files over REST: same content, same digest, a new version.
+        files = {}
+        for f in shown["files"]:
+            with open(os.path.join(self.registry, "blobs", "sha256", f["sha256"]), "rb") as blob:
+                files[f["path"]] = base64.b64encode(blob.read()).decode()
+        with open(os.path.join(self.repo, "ident", "config.pbtxt"), "rb") as cfg:
+            files.setdefault("config.pbtxt", base64.b64encode(cfg.read()).decode())
+        code, body = http("POST", self.server.base + "/v1/registry/models/ident/versions",
+                          {"files": files, "labels": {"via": "rest"}, "created_by": "e2e"})
+        self.assertEqual(code, 201, body)
+        self.assertEqual(body["labels"], {"via": "rest"})
+        pushed = body["version"]
+        code, body = http("POST", self.server.base + "/v1/deployments/ident/canary", {"version": pushed, "weight": 0.5})
+        self.assertEqual(code, 200, body)
+        versions = {self.server.infer()[1]["model_version"] for _ in range(40)}
+        self.assertIn(str(pushed), versions)
+        self.cli("rollback", "ident")
+        code, body = http("POST", self.server.base + "/v1/registry/models/ident/versions",
+                          {"files": {"../../etc/passwd": "YQ=="}})
+        self.assertEqual(code, 400, body)
+        self.assertIn("..", body["error"])
 
     def test_3_policy_promotes_and_rolls_back_by_itself(self):
         self.assertIsNotNone(self.server, "needs test_1's server")

@@ -124,6 +124,7 @@ class Deployer {
 // The management REST API (see docs/lifecycle.md):
 //   GET    /v1/registry/models                         every version
 //   GET    /v1/registry/models/{m}                     versions of m
+//   POST   /v1/registry/models/{m}/versions            push (files as base64 JSON; 201)
 //   GET    /v1/registry/models/{m}/versions/{v}        one version
 //   POST   /v1/registry/models/{m}/versions/{v}/archive
 //   DELETE /v1/registry/models/{m}/versions/{v}

@@ -39,11 +39,6 @@ Reply HandleRepositoryUnload(const HandlerContext& ctx, const std::string& model
 RouteResult HandleInfer(const HandlerContext& ctx, const std::string& model, int64_t version,
                         const RequestView& request);
 
-// Decodes standard or URL-safe base64 (padding optional); nullopt when the
-// text has a character outside the alphabet or a dangling final character.
-std::optional<std::string> DecodeBase64(std::string_view in);
-// Standard base64 with '=' padding.
-std::string EncodeBase64(std::string_view in);
 
 // Serialises a finished rapidjson buffer into a 200 JSON reply.
 Reply JsonReply(const JsonBuffer& buffer);

@@ -7,6 +7,7 @@
 
 #include "handlers.h"
 #include "openai.h"
+#include "strato/core/base64.h"
 
 namespace strato::http {
 namespace {

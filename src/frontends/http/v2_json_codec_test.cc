@@ -252,13 +252,6 @@ TEST(BinaryExtension, SplitsBody) {
   EXPECT_FALSE(SplitInferenceBody("{}", "99999999999999999999999").ok());
 }
 
-TEST(Base64, Decodes) {
-  EXPECT_EQ(DecodeBase64("aGVsbG8="), "hello");
-  EXPECT_EQ(DecodeBase64("aGVsbG8"), "hello");
-  EXPECT_EQ(DecodeBase64(""), "");
-  EXPECT_FALSE(DecodeBase64("a$==").has_value());
-  EXPECT_FALSE(DecodeBase64("a").has_value());
-}
 
 }  // namespace
 }  // namespace strato::http
