@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "handlers.h"
 
@@ -22,6 +23,17 @@ namespace strato::http {
 
 // True for models served by the llamacpp backend (the /v1 API's models).
 bool IsLanguageModel(const ModelVersion& version);
+
+// A /v1 request body and the ready llamacpp model its "model" names.
+// `body` and `model_name` point into the thread's JSON parser: valid until
+// the next ParseJson on this thread.
+struct OpenAIBody {
+  simdjson::dom::object body;
+  std::string_view model_name;
+  std::shared_ptr<ModelVersion> model;
+};
+// Parses the body and resolves "model"; on failure the OpenAI error reply.
+std::variant<OpenAIBody, Reply> ParseOpenAIBody(const HandlerContext& ctx, const RequestView& request);
 
 // POST /v1/embeddings.
 RouteResult OpenAIEmbeddings(const HandlerContext& ctx, const RequestView& request);

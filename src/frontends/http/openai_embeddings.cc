@@ -98,22 +98,12 @@ class EmbeddingFormatter final : public GenerationFormatter {
 }  // namespace
 
 RouteResult OpenAIEmbeddings(const HandlerContext& ctx, const RequestView& r) {
-  auto parsed = ParseJson(r.body->data(), r.body->size(), r.body->capacity(), "request body");
-  if (!parsed.ok()) return OpenAIError(400, parsed.status().message(), {}, "invalid_json");
-  dom::object body;
-  if (parsed->get_object().get(body) != simdjson::SUCCESS) return OpenAIError(400, "the request body must be a JSON object");
-  std::string_view model_name;
-  if (body.at_key("model").get_string().get(model_name) != simdjson::SUCCESS) {
-    return OpenAIError(400, "'model' is required and must be a string", "model");
-  }
-  auto got = ctx.manager->Get(model_name, -1);
-  if (!got.ok()) {
-    return OpenAIError(400, "model '" + std::string(model_name.substr(0, 200)) + "' does not exist or is not ready; GET /v1/models lists the served models", "model", "model_not_found");
-  }
-  std::shared_ptr<ModelVersion> mv = std::move(got).value();
-  if (!IsLanguageModel(*mv)) {
-    return OpenAIError(400, "model '" + std::string(model_name) + "' does not serve embeddings (backend '" + mv->config().backend() + "')", "model");
-  }
+  auto call_or = ParseOpenAIBody(ctx, r);
+  if (auto* error = std::get_if<Reply>(&call_or)) return std::move(*error);
+  OpenAIBody& call = std::get<OpenAIBody>(call_or);
+  dom::object body = call.body;
+  const std::string_view model_name = call.model_name;
+  std::shared_ptr<ModelVersion> mv = std::move(call.model);
 
   std::vector<std::string_view> texts;
   dom::element input;

@@ -150,22 +150,12 @@ std::optional<Invalid> ReadStop(dom::object body, Parameters* params) {
 
 // Builds the request for /v1/chat/completions and /v1/completions.
 RouteResult OpenAICompletion(const HandlerContext& ctx, const RequestView& r, OpenAIKind kind) {
-  auto parsed = ParseJson(r.body->data(), r.body->size(), r.body->capacity(), "request body");
-  if (!parsed.ok()) return OpenAIError(400, parsed.status().message(), {}, "invalid_json");
-  dom::object body;
-  if (parsed->get_object().get(body) != simdjson::SUCCESS) return OpenAIError(400, "the request body must be a JSON object");
-  std::string_view model_name;
-  if (body.at_key("model").get_string().get(model_name) != simdjson::SUCCESS) {
-    return OpenAIError(400, "'model' is required and must be a string", "model");
-  }
-  auto got = ctx.manager->Get(model_name, -1);
-  if (!got.ok()) {
-    return OpenAIError(400, "model '" + std::string(model_name.substr(0, 200)) + "' does not exist or is not ready; GET /v1/models lists the served models", "model", "model_not_found");
-  }
-  std::shared_ptr<ModelVersion> mv = std::move(got).value();
-  if (!IsLanguageModel(*mv)) {
-    return OpenAIError(400, "model '" + std::string(model_name) + "' is not a language model (backend '" + mv->config().backend() + "'); use the KServe v2 API for it", "model");
-  }
+  auto call_or = ParseOpenAIBody(ctx, r);
+  if (auto* error = std::get_if<Reply>(&call_or)) return std::move(*error);
+  OpenAIBody& parsed_call = std::get<OpenAIBody>(call_or);
+  dom::object body = parsed_call.body;
+  const std::string_view model_name = parsed_call.model_name;
+  std::shared_ptr<ModelVersion> mv = std::move(parsed_call.model);
   auto request = std::make_unique<InferenceRequest>();
   Parameters& params = request->parameters;
   OpenAICall call;
@@ -245,6 +235,20 @@ RouteResult OpenAICompletion(const HandlerContext& ctx, const RequestView& r, Op
   return pending;
 }
 
+// One entry of /v1/models.
+void WriteModelObject(JsonWriter& w, std::string_view name) {
+  w.StartObject();
+  w.Key("id");
+  WriteString(w, name);
+  w.Key("object");
+  w.String("model");
+  w.Key("created");
+  w.Int64(0);
+  w.Key("owned_by");
+  w.String("strato");
+  w.EndObject();
+}
+
 Reply ListModels(const HandlerContext& ctx) {
   JsonBuffer b;
   JsonWriter w(b);
@@ -258,16 +262,7 @@ Reply ListModels(const HandlerContext& ctx) {
     if (!IsLanguageModel(*v)) continue;
     if (std::find(seen.begin(), seen.end(), v->name()) != seen.end()) continue;
     seen.push_back(v->name());
-    w.StartObject();
-    w.Key("id");
-    WriteString(w, v->name());
-    w.Key("object");
-    w.String("model");
-    w.Key("created");
-    w.Int64(0);
-    w.Key("owned_by");
-    w.String("strato");
-    w.EndObject();
+    WriteModelObject(w, v->name());
   }
   w.EndArray();
   w.EndObject();
@@ -279,6 +274,25 @@ Reply ListModels(const HandlerContext& ctx) {
 bool IsLanguageModel(const ModelVersion& v) {
   const std::string& b = v.config().backend();
   return b == "llamacpp" || b == "llama.cpp";
+}
+
+std::variant<OpenAIBody, Reply> ParseOpenAIBody(const HandlerContext& ctx, const RequestView& r) {
+  auto parsed = ParseJson(r.body->data(), r.body->size(), r.body->capacity(), "request body");
+  if (!parsed.ok()) return OpenAIError(400, parsed.status().message(), {}, "invalid_json");
+  OpenAIBody out;
+  if (parsed->get_object().get(out.body) != simdjson::SUCCESS) return OpenAIError(400, "the request body must be a JSON object");
+  if (out.body.at_key("model").get_string().get(out.model_name) != simdjson::SUCCESS) {
+    return OpenAIError(400, "'model' is required and must be a string", "model");
+  }
+  auto got = ctx.manager->Get(out.model_name, -1);
+  if (!got.ok()) {
+    return OpenAIError(400, "model '" + std::string(out.model_name.substr(0, 200)) + "' does not exist or is not ready; GET /v1/models lists the served models", "model", "model_not_found");
+  }
+  out.model = std::move(got).value();
+  if (!IsLanguageModel(*out.model)) {
+    return OpenAIError(400, "model '" + std::string(out.model_name) + "' is not a language model (backend '" + out.model->config().backend() + "'); use the KServe v2 API for it", "model");
+  }
+  return out;
 }
 
 RouteResult HandleOpenAI(const HandlerContext& ctx, const RequestView& r) {
@@ -296,16 +310,7 @@ RouteResult HandleOpenAI(const HandlerContext& ctx, const RequestView& r) {
     if (!got.ok() || !IsLanguageModel(**got)) return OpenAIError(404, "model '" + name + "' does not exist", "model", "model_not_found");
     JsonBuffer b;
     JsonWriter w(b);
-    w.StartObject();
-    w.Key("id");
-    WriteString(w, name);
-    w.Key("object");
-    w.String("model");
-    w.Key("created");
-    w.Int64(0);
-    w.Key("owned_by");
-    w.String("strato");
-    w.EndObject();
+    WriteModelObject(w, name);
     return JsonReply(b);
   }
   if (path == "/v1/chat/completions") return post ? OpenAICompletion(ctx, r, OpenAIKind::kChat) : wrong("POST");
