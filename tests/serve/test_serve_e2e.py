@@ -6,83 +6,31 @@ bad config.pbtxt reported with file and line, and a graceful SIGTERM drain.
 Real server process, real HTTP over loopback (urllib), real files.
 """
 import argparse
-import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import unittest
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import strato_process  # noqa: E402
+from strato_process import free_port, http  # noqa: E402
 
 STRATO = None
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method, url, body=None, timeout=10):
-    data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
-    req = urllib.request.Request(url, data=data, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            raw = r.read()
-            return r.status, (json.loads(raw) if raw else None)
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw) if raw else None
-        except ValueError:
-            return e.code, raw.decode(errors="replace")
-
-
-class Server:
+class Server(strato_process.ServeProcess):
     """A `strato serve` child process on free loopback ports."""
 
     def __init__(self, repo, *extra):
-        self.http_port, self.grpc_port, self.metrics_port = free_port(), free_port(), free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="strato-serve-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(
-            [STRATO, "serve", "--model-repository", repo, "--http-address", "127.0.0.1",
-             "--http-port", str(self.http_port), "--grpc-port", str(self.grpc_port),
-             "--metrics-port", str(self.metrics_port), *extra],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.http_port}"
+        super().__init__(STRATO, "--model-repository", repo, *extra)
 
     def wait_ready(self, timeout=60):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited with {self.proc.returncode}:\n{self.logs()}")
-            try:
-                if http("GET", self.base + "/v2/health/ready", timeout=1)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("server not ready in time:\n" + self.logs())
-
-    def logs(self):
-        with open(self.log.name, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        os.unlink(self.log.name)
+        self.wait_for("/v2/health/ready", timeout)
 
 
 def simple_request():

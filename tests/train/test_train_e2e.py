@@ -18,42 +18,20 @@ import json
 import math
 import os
 import shutil
-import signal
-import socket
 import struct
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import strato_process  # noqa: E402
+from strato_process import free_port, http  # noqa: E402
 
 STRATO = None
 SHARED = None
 
 CMAPSS_COLUMNS = ["unit", "cycle", "op1", "op2", "op3"] + [f"s{i}" for i in range(1, 22)]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method, url, body=None, timeout=10):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            raw = r.read()
-            return r.status, (json.loads(raw) if raw else None)
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw) if raw else None
-        except ValueError:
-            return e.code, raw.decode(errors="replace")
 
 
 def train(*args, timeout=240):
@@ -114,45 +92,12 @@ register:
 """
 
 
-class Server:
+class Server(strato_process.ServeProcess):
+    """`strato serve` in poll mode (1 s) on the registered repository."""
+
     def __init__(self, repo):
-        self.http_port, self.grpc_port, self.metrics_port = free_port(), free_port(), free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="strato-train-serve-", suffix=".log",
-                                               delete=False)
-        self.proc = subprocess.Popen(
-            [STRATO, "serve", "--model-repository", repo, "--http-address", "127.0.0.1",
-             "--http-port", str(self.http_port), "--grpc-port", str(self.grpc_port),
-             "--metrics-port", str(self.metrics_port), "--model-control-mode", "poll",
-             "--repository-poll-secs", "1"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.http_port}"
-
-    def wait_for(self, path, timeout=60):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited:\n{self.logs()}")
-            try:
-                if http("GET", self.base + path, timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"{path} not ready in time:\n{self.logs()}")
-
-    def logs(self):
-        with open(self.log.name, errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        os.unlink(self.log.name)
+        super().__init__(STRATO, "--model-repository", repo, "--model-control-mode", "poll",
+                         "--repository-poll-secs", "1", log_prefix="strato-train-serve-")
 
 
 class CliTest(unittest.TestCase):
