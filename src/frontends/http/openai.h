@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "handlers.h"
 
@@ -34,6 +35,11 @@ struct OpenAIBody {
 };
 // Parses the body and resolves "model"; on failure the OpenAI error reply.
 std::variant<OpenAIBody, Reply> ParseOpenAIBody(const HandlerContext& ctx, const RequestView& request);
+
+// The pending call for `request` with `texts` as its text_input BYTES [N].
+PendingGenerate MakeTextGeneration(std::shared_ptr<ModelVersion> model, std::unique_ptr<InferenceRequest> request,
+                                   const std::vector<std::string_view>& texts, const RequestView& r,
+                                   std::unique_ptr<GenerationFormatter> formatter);
 
 // POST /v1/embeddings.
 RouteResult OpenAIEmbeddings(const HandlerContext& ctx, const RequestView& request);

@@ -147,19 +147,8 @@ RouteResult OpenAIEmbeddings(const HandlerContext& ctx, const RequestView& r) {
 
   auto request = std::make_unique<InferenceRequest>();
   request->parameters["task"] = std::string("embedding");
-  Tensor tensor("text_input", DataType::kBytes, {static_cast<int64_t>(texts.size())});
-  std::vector<uint8_t> bytes;
-  for (std::string_view t : texts) AppendBytesElement(&bytes, t);
-  tensor.SetOwned(std::move(bytes));
-  request->inputs.push_back(std::move(tensor));
-  request->model_name = std::string(model_name);
-  request->model_version = mv->version();
-  request->times.received_ns = r.received_ns;
-  PendingGenerate pending;
-  pending.version = std::move(mv);
-  pending.request = std::move(request);
-  pending.formatter = std::make_unique<EmbeddingFormatter>(std::string(model_name), base64);
-  return pending;
+  return MakeTextGeneration(std::move(mv), std::move(request), texts, r,
+                            std::make_unique<EmbeddingFormatter>(std::string(model_name), base64));
 }
 
 }  // namespace strato::http

@@ -220,19 +220,7 @@ RouteResult OpenAICompletion(const HandlerContext& ctx, const RequestView& r, Op
   // Chat and non-streaming calls need every token too: the backend streams always.
   params["stream"] = true;
   if (kind == OpenAIKind::kCompletion) params["add_special"] = true;
-  Tensor input("text_input", DataType::kBytes, {1});
-  std::vector<uint8_t> bytes;
-  AppendBytesElement(&bytes, prompt);
-  input.SetOwned(std::move(bytes));
-  request->inputs.push_back(std::move(input));
-  request->model_name = std::string(model_name);
-  request->model_version = mv->version();
-  request->times.received_ns = r.received_ns;
-  PendingGenerate pending;
-  pending.version = std::move(mv);
-  pending.request = std::move(request);
-  pending.formatter = MakeOpenAIFormatter(std::move(call));
-  return pending;
+  return MakeTextGeneration(std::move(mv), std::move(request), {prompt}, r, MakeOpenAIFormatter(std::move(call)));
 }
 
 // One entry of /v1/models.
@@ -274,6 +262,24 @@ Reply ListModels(const HandlerContext& ctx) {
 bool IsLanguageModel(const ModelVersion& v) {
   const std::string& b = v.config().backend();
   return b == "llamacpp" || b == "llama.cpp";
+}
+
+PendingGenerate MakeTextGeneration(std::shared_ptr<ModelVersion> model, std::unique_ptr<InferenceRequest> request,
+                                   const std::vector<std::string_view>& texts, const RequestView& r,
+                                   std::unique_ptr<GenerationFormatter> formatter) {
+  Tensor input("text_input", DataType::kBytes, {static_cast<int64_t>(texts.size())});
+  std::vector<uint8_t> bytes;
+  for (std::string_view t : texts) AppendBytesElement(&bytes, t);
+  input.SetOwned(std::move(bytes));
+  request->inputs.push_back(std::move(input));
+  request->model_name = model->name();
+  request->model_version = model->version();
+  request->times.received_ns = r.received_ns;
+  PendingGenerate pending;
+  pending.version = std::move(model);
+  pending.request = std::move(request);
+  pending.formatter = std::move(formatter);
+  return pending;
 }
 
 std::variant<OpenAIBody, Reply> ParseOpenAIBody(const HandlerContext& ctx, const RequestView& r) {
