@@ -55,14 +55,30 @@ SamplerPtr MakeSampler(const SamplingParams& p, int n_vocab) {
   return chain;
 }
 
-// log softmax of `logits` at `token`.
-float LogProb(const float* logits, int n_vocab, Token token) {
-  float max = logits[0];
-  for (int i = 1; i < n_vocab; ++i) max = std::max(max, logits[i]);
-  double sum = 0.0;
-  for (int i = 0; i < n_vocab; ++i) sum += std::exp(static_cast<double>(logits[i] - max));
-  return static_cast<float>(logits[token] - max - std::log(sum));
-}
+// log softmax of the logits, evaluated per token: logprob(t) = logits[t] - norm.
+struct LogSoftmax {
+  LogSoftmax(const float* logits, int n_vocab) : logits(logits), n_vocab(n_vocab) {
+    float max = logits[0];
+    for (int i = 1; i < n_vocab; ++i) max = std::max(max, logits[i]);
+    double sum = 0.0;
+    for (int i = 0; i < n_vocab; ++i) sum += std::exp(static_cast<double>(logits[i] - max));
+    norm = static_cast<double>(max) + std::log(sum);
+  }
+  float At(Token token) const { return static_cast<float>(logits[token] - norm); }
+  // The `n` most likely tokens, most likely first.
+  std::vector<Token> Top(int n) const {
+    std::vector<Token> ids(static_cast<size_t>(n_vocab));
+    for (int i = 0; i < n_vocab; ++i) ids[static_cast<size_t>(i)] = i;
+    n = std::min(n, n_vocab);
+    auto more_likely = [&](Token a, Token b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); };
+    std::partial_sort(ids.begin(), ids.begin() + n, ids.end(), more_likely);
+    ids.resize(static_cast<size_t>(n));
+    return ids;
+  }
+  const float* logits;
+  int n_vocab;
+  double norm = 0.0;
+};
 
 std::vector<double> TokenLatencyBucketsUs() {
   return {100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1e6, 2.5e6, 1e7};
@@ -195,6 +211,7 @@ class Engine::Impl {
                                      " tokens per sequence (prompt plus at least one generated token)");
     }
     if (request.max_tokens < 0) return InvalidArgumentError("max_tokens must not be negative");
+    if (request.top_logprobs < 0 || request.top_logprobs > 20) return InvalidArgumentError("top_logprobs must be between 0 and 20");
     {
       std::lock_guard lock(mu_);
       // Room: every slot busy or promised, plus max_waiting queued.
@@ -403,7 +420,13 @@ class Engine::Impl {
     TokenEvent event;
     event.token = token;
     event.index = slot.generated++;
-    if (r.logprobs) event.logprob = LogProb(llama_get_logits_ith(ctx_.get(), slot.batch_index), n_vocab_, token);
+    if (r.logprobs || r.top_logprobs > 0) {
+      const LogSoftmax soft(llama_get_logits_ith(ctx_.get(), slot.batch_index), n_vocab_);
+      event.logprob = soft.At(token);
+      if (r.top_logprobs > 0) {
+        for (Token t : soft.Top(r.top_logprobs)) event.top.emplace_back(PieceOf(t), soft.At(t));
+      }
+    }
     event.text = slot.filter->Push(PieceOf(token));
     if (generated_tokens_ != nullptr) generated_tokens_->Increment();
     if (slot.last_token_ns == 0) {

@@ -326,5 +326,50 @@ TEST_F(EngineTest, EmbeddingInputsAreChecked) {
   EXPECT_NE(s.message().find("600 tokens"), std::string::npos) << s.message();
 }
 
+TEST_F(EngineTest, TopLogprobsAreSortedAndHoldTheGreedyChoice) {
+  auto engine = Make(1);
+  ASSERT_NE(engine, nullptr);
+  auto prompt = engine->Tokenize("Once upon a time", true);
+  ASSERT_TRUE(prompt.ok());
+  std::vector<TokenEvent> events;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  GenerateRequest r = Greedy(*prompt, 8);
+  r.logprobs = true;
+  r.top_logprobs = 5;
+  r.on_token = [&](const TokenEvent& e) {
+    std::lock_guard lock(mu);
+    events.push_back(e);
+  };
+  r.on_finish = [&](FinishEvent) {
+    std::lock_guard lock(mu);
+    done = true;
+    cv.notify_all();
+  };
+  ASSERT_TRUE(engine->Submit(std::move(r)).ok());
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return done; });
+  ASSERT_FALSE(events.empty());
+  for (const auto& e : events) {
+    ASSERT_EQ(e.top.size(), 5u);
+    // Greedy: the chosen token is the most likely one.
+    EXPECT_EQ(e.top[0].first, engine->TokenToText(e.token));
+    EXPECT_FLOAT_EQ(e.top[0].second, e.logprob);
+    double mass = 0;
+    for (size_t i = 0; i < e.top.size(); ++i) {
+      EXPECT_LE(e.top[i].second, 0.0f);
+      if (i > 0) {
+        EXPECT_LE(e.top[i].second, e.top[i - 1].second);
+      }
+      mass += std::exp(static_cast<double>(e.top[i].second));
+    }
+    EXPECT_LE(mass, 1.0 + 1e-5);
+  }
+  GenerateRequest bad = Greedy(*prompt, 1);
+  bad.top_logprobs = 21;
+  EXPECT_EQ(engine->Submit(std::move(bad)).code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace strato::llm

@@ -119,6 +119,10 @@ StatusOr<GenerateRequest> LlamaModel::Translate(const InferenceRequest& request)
     if (const std::string* s = StringParam(p, key); s != nullptr && !s->empty()) g.stop.push_back(*s);
   }
   g.logprobs = BoolParam(p, "logprobs", false);
+  if (auto v = NumberParam(p, "top_logprobs")) {
+    if (*v < 0 || *v > 20) return InvalidArgumentError("top_logprobs must be between 0 and 20");
+    g.top_logprobs = static_cast<int>(*v);
+  }
   g.ignore_eos = BoolParam(p, "ignore_eos", false);
 
   std::string prompt;
@@ -231,6 +235,12 @@ void LlamaModel::Execute(std::unique_ptr<InferenceRequest> request) {
     response->outputs.push_back(TextTensor(e.text));
     response->parameters["token_id"] = static_cast<int64_t>(e.token);
     if (logprobs) response->parameters["logprob"] = static_cast<double>(e.logprob);
+    // Alternatives as flat parameters: top_logprob.N.token / top_logprob.N.logprob.
+    for (size_t i = 0; i < e.top.size(); ++i) {
+      const std::string key = "top_logprob." + std::to_string(i) + ".";
+      response->parameters[key + "token"] = e.top[i].first;
+      response->parameters[key + "logprob"] = static_cast<double>(e.top[i].second);
+    }
     if (shared->sink) shared->sink->Send(std::move(response), false);
   };
   g.on_finish = [shared, text, stream, version](FinishEvent e) {

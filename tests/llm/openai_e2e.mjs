@@ -68,6 +68,25 @@ await step("completions with stop string and logprobs", async () => {
   assert.equal(cut.choices[0].text, text.slice(0, text.indexOf(stop)));
   assert.equal(cut.choices[0].finish_reason, "stop");
   for (const lp of cut.choices[0].logprobs.token_logprobs) assert.ok(lp <= 0);
+  // logprobs: 1 on completions also reports the most likely token per position.
+  assert.equal(cut.choices[0].logprobs.top_logprobs.length, cut.choices[0].logprobs.tokens.length);
+});
+
+await step("chat logprobs with top_logprobs: greedy picks the most likely", async () => {
+  const r = await client.chat.completions.create({ model, messages: [{ role: "user", content: "Tell a story" }], max_tokens: 6, temperature: 0, logprobs: true, top_logprobs: 3 });
+  const content = r.choices[0].logprobs.content;
+  assert.ok(content.length > 0);
+  for (const item of content) {
+    assert.equal(item.top_logprobs.length, 3);
+    assert.ok(Math.abs(item.top_logprobs[0].logprob - item.logprob) < 1e-6, JSON.stringify(item));
+    assert.ok(item.top_logprobs[0].logprob >= item.top_logprobs[1].logprob);
+    assert.ok(Array.isArray(item.top_logprobs[2].bytes));
+  }
+  await assert.rejects(client.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }], top_logprobs: 3 }), (e) => {
+    assert.equal(e.status, 400);
+    assert.equal(e.param, "top_logprobs");
+    return true;
+  });
 });
 
 await step("16 concurrent streams of different lengths get their token counts", async () => {

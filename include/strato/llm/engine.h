@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "strato/core/metrics.h"
@@ -67,6 +68,9 @@ struct TokenEvent {
   Token token = 0;
   std::string text;       // text released with this token (may be empty: held for a stop string or UTF-8)
   float logprob = 0.0f;   // filled when the request asked for logprobs
+  // The most likely tokens at this step (piece text, log-probability), most
+  // likely first; filled when the request asked for top_logprobs.
+  std::vector<std::pair<std::string, float>> top;
   int index = 0;          // 0-based index of the generated token
 };
 
@@ -86,6 +90,7 @@ struct GenerateRequest {
   std::vector<std::string> stop;  // generation ends before any of these strings
   bool ignore_eos = false;
   bool logprobs = false;
+  int top_logprobs = 0;  // alternatives reported per token (0..20)
   std::shared_ptr<std::atomic<bool>> cancelled;  // may be null
   uint64_t deadline_ns = 0;  // NowNs() value after which the request ends (DeadlineExceeded); 0: none
   std::function<void(const TokenEvent&)> on_token;

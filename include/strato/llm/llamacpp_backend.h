@@ -7,10 +7,11 @@
 //   request parameters: max_tokens, temperature, top_p, top_k, min_p, seed,
 //     presence_penalty, frequency_penalty, repetition_penalty, stop, stop.1,
 //     stop.2, stop.3, stream (bool: one response per token), logprobs (bool),
-//     ignore_eos (bool), add_special (bool, default true), and for chat:
+//     top_logprobs (int 0..20), ignore_eos (bool), add_special (bool, default true), and for chat:
 //     message.N.role / message.N.content (N = 0, 1, ...), rendered with the
 //     model's chat template.
-//   response parameters: token_id, logprob (per token); on the final
+//   response parameters: token_id, logprob (per token), top_logprob.N.token
+//     and top_logprob.N.logprob (N = 0.. most likely first); on the final
 //     response finish_reason, prompt_tokens, completion_tokens, cached_tokens.
 // Embeddings: request parameter task="embedding" with text_input BYTES [N]
 //   answers output "embedding" FP32 [N, hidden size] (mean-pooled,

@@ -64,6 +64,7 @@ struct OpenAICall {
   bool stream = false;
   bool include_usage = false;
   bool logprobs = false;
+  int top_logprobs = 0;
 };
 
 // Formatters for /v1 replies and for the generate extension.

@@ -1,6 +1,9 @@
 // OpenAI response bodies and SSE events, and the generate extension's.
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "openai.h"
 
@@ -78,7 +81,31 @@ void WriteError(JsonWriter& w, int status, std::string_view message, std::string
 struct TokenLogprob {
   std::string text;
   double logprob;
+  std::vector<std::pair<std::string, double>> top;  // alternatives, most likely first
 };
+
+// The chosen token's log-probability and its alternatives, from the
+// response parameters of one generated token.
+std::optional<TokenLogprob> ReadLogprob(const InferenceResponse& r, std::string_view text) {
+  auto lp = DoubleParam(r, "logprob");
+  if (!lp) return std::nullopt;
+  TokenLogprob out{std::string(text), *lp, {}};
+  for (int i = 0;; ++i) {
+    const std::string key = "top_logprob." + std::to_string(i) + ".";
+    std::string token = StringParam(r, key + "token");
+    auto value = DoubleParam(r, key + "logprob");
+    if (!value) break;
+    out.top.emplace_back(std::move(token), *value);
+  }
+  return out;
+}
+
+void WriteBytes(JsonWriter& w, std::string_view text) {
+  w.Key("bytes");
+  w.StartArray();
+  for (unsigned char c : text) w.Int(c);
+  w.EndArray();
+}
 
 class OpenAIFormatter final : public GenerationFormatter {
  public:
@@ -102,7 +129,7 @@ class OpenAIFormatter final : public GenerationFormatter {
     if (!call_.stream) {
       text_.append(text);
       if (call_.logprobs && !final) {
-        if (auto lp = DoubleParam(r, "logprob")) logprobs_.push_back({std::string(text), *lp});
+        if (auto lp = ReadLogprob(r, text)) logprobs_.push_back(std::move(*lp));
       }
       if (final) Usage(r);
       return {};
@@ -114,9 +141,7 @@ class OpenAIFormatter final : public GenerationFormatter {
     }
     if (!final) {
       std::optional<TokenLogprob> lp;
-      if (call_.logprobs) {
-        if (auto v = DoubleParam(r, "logprob")) lp = TokenLogprob{std::string(text), *v};
-      }
+      if (call_.logprobs) lp = ReadLogprob(r, text);
       out += Event(text, lp, false, {});
       return out;
     }
@@ -214,12 +239,18 @@ class OpenAIFormatter final : public GenerationFormatter {
         WriteString(w, t.text);
         w.Key("logprob");
         w.Double(t.logprob);
-        w.Key("bytes");
-        w.StartArray();
-        for (unsigned char c : t.text) w.Int(c);
-        w.EndArray();
+        WriteBytes(w, t.text);
         w.Key("top_logprobs");
         w.StartArray();
+        for (const auto& [token, logprob] : t.top) {
+          w.StartObject();
+          w.Key("token");
+          WriteString(w, token);
+          w.Key("logprob");
+          w.Double(logprob);
+          WriteBytes(w, token);
+          w.EndObject();
+        }
         w.EndArray();
         w.EndObject();
       }
@@ -233,6 +264,22 @@ class OpenAIFormatter final : public GenerationFormatter {
       w.StartArray();
       for (const auto& t : items) w.Double(t.logprob);
       w.EndArray();
+      // Per position an object {token: logprob} of the alternatives (null when none were asked).
+      w.Key("top_logprobs");
+      if (call_.top_logprobs > 0) {
+        w.StartArray();
+        for (const auto& t : items) {
+          w.StartObject();
+          for (const auto& [token, logprob] : t.top) {
+            WriteString(w, token);
+            w.Double(logprob);
+          }
+          w.EndObject();
+        }
+        w.EndArray();
+      } else {
+        w.Null();
+      }
     }
     w.EndObject();
   }

@@ -209,11 +209,28 @@ RouteResult OpenAICompletion(const HandlerContext& ctx, const RequestView& r, Op
     // Chat: a boolean; completions: an integer count (top alternatives are not reported).
     bool b = false;
     int64_t n = 0;
-    if (lp.get_bool().get(b) == simdjson::SUCCESS) call.logprobs = b;
-    else if (lp.get_int64().get(n) == simdjson::SUCCESS && n >= 0) call.logprobs = n > 0;
-    else return OpenAIError(400, "'logprobs' must be a boolean (chat) or a non-negative integer (completions)", "logprobs");
+    if (lp.get_bool().get(b) == simdjson::SUCCESS) {
+      call.logprobs = b;
+    } else if (lp.get_int64().get(n) == simdjson::SUCCESS && n >= 0 && n <= 20 && kind == OpenAIKind::kCompletion) {
+      // Completions: the count of alternatives to report per position.
+      call.logprobs = true;
+      call.top_logprobs = static_cast<int>(n);
+    } else {
+      return OpenAIError(400, kind == OpenAIKind::kChat ? "'logprobs' must be a boolean" : "'logprobs' must be an integer between 0 and 20", "logprobs");
+    }
+  }
+  dom::element top;
+  if (body.at_key("top_logprobs").get(top) == simdjson::SUCCESS && !top.is_null()) {
+    int64_t n = 0;
+    if (kind != OpenAIKind::kChat) return OpenAIError(400, "'top_logprobs' belongs to chat completions; for completions give 'logprobs' a count", "top_logprobs");
+    if (top.get_int64().get(n) != simdjson::SUCCESS || n < 0 || n > 20) {
+      return OpenAIError(400, "'top_logprobs' must be an integer between 0 and 20", "top_logprobs");
+    }
+    if (n > 0 && !call.logprobs) return OpenAIError(400, "'top_logprobs' needs 'logprobs': true", "top_logprobs");
+    call.top_logprobs = static_cast<int>(n);
   }
   params["logprobs"] = call.logprobs;
+  if (call.top_logprobs > 0) params["top_logprobs"] = static_cast<int64_t>(call.top_logprobs);
   bool ignore_eos = false;  // an extension (as in vLLM): generate exactly max_tokens
   if (auto bad = BoolField(body, "ignore_eos", &ignore_eos)) return OpenAIError(400, bad->message, bad->param);
   if (ignore_eos) params["ignore_eos"] = true;
