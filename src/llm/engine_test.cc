@@ -342,7 +342,7 @@ TEST_F(EngineTest, TopLogprobsAreSortedAndHoldTheGreedyChoice) {
     std::lock_guard lock(mu);
     events.push_back(e);
   };
-  r.on_finish = [&](FinishEvent) {
+  r.on_finish = [&](const FinishEvent&) {
     std::lock_guard lock(mu);
     done = true;
     cv.notify_all();

@@ -243,7 +243,7 @@ void LlamaModel::Execute(std::unique_ptr<InferenceRequest> request) {
     }
     if (shared->sink) shared->sink->Send(std::move(response), false);
   };
-  g.on_finish = [shared, text, stream, version](FinishEvent e) {
+  g.on_finish = [shared, text, stream, version](const FinishEvent& e) {
     if (!e.status.ok()) {
       RespondWithError(*shared, version, e.status);
       return;
