@@ -1,10 +1,13 @@
 // Drives the strato web console in Debian's headless Chromium (through
 // playwright-core) against a running `strato serve --demo`.
-// Usage: node console_e2e.mjs BASE_URL
+// Usage: node console_e2e.mjs BASE_URL [REGISTRY_BASE_URL]
+// REGISTRY_BASE_URL: a server started with --registry whose identity_fp32
+// deployment has v1 in production and v2 as a 25 % canary.
 import assert from 'node:assert/strict';
 import {chromium} from 'playwright-core';
 
 const base = process.argv[2];
+const registryBase = process.argv[3];
 if (!base) {
   console.error('usage: node console_e2e.mjs BASE_URL');
   process.exit(2);
@@ -121,6 +124,24 @@ try {
     console.log('ok - chat playground streamed:', JSON.stringify(text.slice(0, 60)));
   } else {
     console.log('skip - chat playground: the demo has no stories LLM');
+  }
+
+  // Traffic split on the server with a registry.
+  if (registryBase) {
+    await page.goto(registryBase + '/console');
+    const versions = page.locator('#models-table tr[data-model="identity_fp32"][data-version="2"] td').nth(5);
+    await page.waitForFunction(() =>
+      document.querySelectorAll('#models-table tr[data-model="identity_fp32"] [data-state="READY"]').length === 2);
+    assert.equal(await versions.textContent(), '1, 2', 'both versions listed');
+    await page.click('#tabs button[data-tab="traffic"]');
+    const row = page.locator('#traffic-table tr[data-model="identity_fp32"]');
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    assert.equal(cells[1], 'v1', 'production');
+    assert.equal(cells[2], 'v2', 'canary');
+    assert.equal(cells[3], '25.0 %', 'canary weight');
+    assert.equal(cells[4], '–', 'no shadow');
+    console.log('ok - traffic split: production v1, canary v2 at 25 %');
   }
 
   assert.deepEqual(pageErrors, [], 'the page logged no errors');

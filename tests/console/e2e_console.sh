@@ -13,17 +13,22 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 WORK=$(mktemp -d)
 SERVER_PID=""
+REG_PID=""
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  for pid in $SERVER_PID $REG_PID; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 fail() {
   echo "FAIL: $*" >&2
-  [ -f "$WORK/server.log" ] && { echo "--- server log (tail) ---" >&2; tail -n 30 "$WORK/server.log" >&2; }
+  for log in "$WORK/server.log" "$WORK/registry-server.log"; do
+    [ -f "$log" ] && { echo "--- $(basename "$log") (tail) ---" >&2; tail -n 30 "$log" >&2; }
+  done
   exit 1
 }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -33,7 +38,7 @@ BASE="http://127.0.0.1:$HTTP_PORT"
 "$STRATO" serve --demo --demo-dir "$WORK/demo" --http-address 127.0.0.1 --http-port "$HTTP_PORT" \
   --grpc-port "$GRPC_PORT" --metrics-port "$METRICS_PORT" > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 150); do
+for _ in $(seq 1 600); do
   curl -sf "$BASE/v2/health/ready" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited"
   sleep 0.1
@@ -54,5 +59,27 @@ code=$(curl -s -o "$WORK/body" -w '%{http_code}' -X POST "$BASE/console")
 [ "$code" = 405 ] || fail "POST /console: $code, want 405"
 echo "ok - GET / (302), GET /console (200 text/html), its files, POST /console (405)"
 
-timeout 120 node "$HERE/console_e2e.mjs" "$BASE" || fail "browser checks"
+# A second server with a registry, for the traffic split: identity_fp32 v1 in
+# production and v2 as a 25 % canary.
+REG_PORT=$(free_port); REG_GRPC=$(free_port); REG_METRICS=$(free_port)
+REG_BASE="http://127.0.0.1:$REG_PORT"
+mkdir -p "$WORK/registry" "$WORK/repo" "$WORK/version"
+cp "$WORK/demo/identity_fp32/config.pbtxt" "$WORK/version/"
+echo one > "$WORK/version/NOTES"
+STRATO_REGISTRY="$WORK/registry" "$STRATO" model push identity_fp32 "$WORK/version" >/dev/null || fail "push v1"
+echo two > "$WORK/version/NOTES"
+STRATO_REGISTRY="$WORK/registry" "$STRATO" model push identity_fp32 "$WORK/version" >/dev/null || fail "push v2"
+"$STRATO" serve --registry "$WORK/registry" --model-repository "$WORK/repo" --model-control-mode explicit \
+  --http-address 127.0.0.1 --http-port "$REG_PORT" --grpc-port "$REG_GRPC" --metrics-port "$REG_METRICS" \
+  > "$WORK/registry-server.log" 2>&1 &
+REG_PID=$!
+for _ in $(seq 1 600); do
+  curl -sf "$REG_BASE/v2/health/live" >/dev/null 2>&1 && break
+  kill -0 "$REG_PID" 2>/dev/null || fail "registry server exited"
+  sleep 0.1
+done
+"$STRATO" model promote identity_fp32 1 --url "$REG_BASE" >/dev/null || fail "promote v1"
+"$STRATO" model canary identity_fp32 2 --weight 0.25 --url "$REG_BASE" >/dev/null || fail "canary v2"
+
+timeout 120 node "$HERE/console_e2e.mjs" "$BASE" "$REG_BASE" || fail "browser checks"
 echo "PASS: console e2e"

@@ -198,6 +198,7 @@ async function refreshTraffic() {
       'the shadow gets a copy of every request.';
   table.hidden = deployments.length === 0;
   const version = v => (v > 0 ? 'v' + v : '–');
+  const windowText = w => (w ? `${w.requests} (${w.errors})` : '–');
   table.querySelector('tbody').replaceChildren(...deployments.map(d => {
     const weight = d.canary > 0 ? d.canary_weight : 0;
     return el('tr', {'data-model': d.model},
@@ -208,6 +209,7 @@ async function refreshTraffic() {
         (weight * 100).toFixed(1) + ' %'),
       el('td', {}, version(d.shadow)),
       el('td', {}, d.sticky_key || '–'),
+      el('td', {}, `${windowText(d.production_window)} / ${d.canary > 0 ? windowText(d.canary_window) : '–'}`),
       el('td', {}, d.shadow > 0 ? `${d.shadow_compared} / ${d.shadow_mismatched}` : '–'),
       el('td', {}, `${d.next_decision || ''} ${d.next_reason ? '(' + d.next_reason + ')' : ''}`.trim()));
   }));
