@@ -243,14 +243,19 @@ function makeChart(title, unitClass) {
     const scale = max > 0 ? max * 1.1 : 1;
     const x = t => left + (W - left - right) * (1 - (now - t) / WINDOW_MS);
     const y = v => H - bottom - (H - top - bottom) * (v / scale);
-    let d = '';
-    let pen = false;
+    // Runs of points between gaps; a run of one point is drawn as a dot (a
+    // zero-length segment with round caps).
+    const runs = [[]];
     for (const p of points) {
-      if (p.v === null) { pen = false; continue; }
-      d += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)} `;
-      pen = true;
+      if (p.v === null) {
+        if (runs[runs.length - 1].length) runs.push([]);
+      } else {
+        runs[runs.length - 1].push(`${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`);
+      }
     }
-    path.setAttribute('d', d.trim());
+    const d = runs.filter(r => r.length > 0)
+      .map(r => 'M' + r.join(' L') + (r.length === 1 ? ' h0' : '')).join(' ');
+    path.setAttribute('d', d);
     svg.setAttribute('data-max', String(max));
     maxLabel.textContent = max > 0 ? format(scale) : '';
     const last = values.length ? values[values.length - 1] : null;
@@ -564,7 +569,12 @@ function start() {
   loadServer();
   refreshModels().then(pollStats);
   setInterval(pollStats, POLL_MS);
-  setInterval(refreshModels, 10 * POLL_MS);  // model states change rarely
+  // Model states and deployments change rarely: refresh them every 20 s
+  // (deployments only while their tab is shown).
+  setInterval(() => {
+    refreshModels();
+    if (!$('tab-traffic').hidden) refreshTraffic();
+  }, 10 * POLL_MS);
   refreshTraffic();
 }
 
