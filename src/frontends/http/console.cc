@@ -26,8 +26,8 @@ Reply HandleConsole(const RequestView& request, std::string_view file) {
   if (file.empty()) return Asset("text/html; charset=utf-8", ConsoleHtml());
   if (file == "console.css") return Asset("text/css; charset=utf-8", ConsoleCss());
   if (file == "console.js") return Asset("text/javascript; charset=utf-8", ConsoleJs());
-  return ErrorReply(404, "the console has no file '" + std::string(file.substr(0, 200)) +
-                             "'; open /console");
+  return ErrorReply(
+      404, "the console has no file '" + std::string(file.substr(0, 200)) + "'; open /console");
 }
 
 Reply HandleRootRedirect(const RequestView& request) {
