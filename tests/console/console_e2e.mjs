@@ -83,6 +83,25 @@ try {
   assert.match(await page.textContent('#pg-latency'), /ms round trip/);
   console.log('ok - tensor playground: identity_fp32 output equals input (5 requests)');
 
+  // Every tensor model of the demo answers the request pre-filled from its
+  // configuration (datatypes, -1 dims, batch dimension), random and zeros.
+  const tensorModels = await page.$$eval('#pg-model optgroup[label="Tensor models"] option', os => os.map(o => o.value));
+  assert.ok(tensorModels.includes('xgb_fraud') && tensorModels.includes('identity_bytes'), tensorModels.join());
+  for (const model of tensorModels) {
+    await page.selectOption('#pg-model', model);
+    for (const fill of ['#pg-random', '#pg-zeros']) {
+      await page.click(fill);
+      await page.click('#pg-send');
+      await page.waitForFunction(() => !document.getElementById('pg-send').disabled &&
+        (!document.getElementById('pg-outputs').hidden || !document.getElementById('pg-error').hidden));
+      assert.equal(await page.isHidden('#pg-error'), true,
+        `${model} ${fill}: ${await page.textContent('#pg-error')}`);
+      assert.ok(await page.locator('#pg-outputs tbody tr').count() > 0, `${model}: outputs shown`);
+    }
+  }
+  await page.selectOption('#pg-model', 'identity_fp32');
+  console.log('ok - pre-filled requests answered for', tensorModels.join(', '));
+
   // A bad request shows the server's error.
   await page.fill('#pg-request', JSON.stringify({inputs: [{name: 'NOPE', datatype: 'FP32', shape: [1, 1], data: [1]}]}));
   await page.click('#pg-send');
