@@ -145,9 +145,17 @@ try {
     console.log('skip - chat playground: the demo has no stories LLM');
   }
 
+  // The URL fragment names the tab, so a reload stays on it.
+  await page.click('#tabs button[data-tab="metrics"]');
+  assert.equal(new URL(page.url()).hash, '#metrics');
+  await page.reload();
+  await page.waitForSelector('#tab-metrics:not([hidden])');
+  assert.equal(await page.isHidden('#tab-models'), true);
+  console.log('ok - a reload keeps the tab (#metrics)');
+
   // Traffic split on the server with a registry.
   if (registryBase) {
-    await page.goto(registryBase + '/console');
+    await page.goto(registryBase + '/console#models');
     const versions = page.locator('#models-table tr[data-model="identity_fp32"][data-version="2"] td').nth(5);
     await page.waitForFunction(() =>
       document.querySelectorAll('#models-table tr[data-model="identity_fp32"] [data-state="READY"]').length === 2);

@@ -93,7 +93,13 @@ const state = {
 
 // ---------------------------------------------------------------- tabs
 
+const TABS = ['models', 'traffic', 'metrics', 'playground'];
+
+// Shows one tab; its name goes in the URL fragment so a reload or a shared
+// link opens the same tab.
 function selectTab(name) {
+  if (!TABS.includes(name)) name = TABS[0];
+  if (location.hash !== '#' + name) history.replaceState(null, '', '#' + name);
   for (const b of document.querySelectorAll('#tabs button')) {
     b.setAttribute('aria-selected', String(b.dataset.tab === name));
   }
@@ -566,6 +572,7 @@ function start() {
       sendChat();
     }
   });
+  selectTab(location.hash.slice(1));
   loadServer();
   refreshModels().then(pollStats);
   setInterval(pollStats, POLL_MS);
@@ -575,7 +582,7 @@ function start() {
     refreshModels();
     if (!$('tab-traffic').hidden) refreshTraffic();
   }, 10 * POLL_MS);
-  refreshTraffic();
+  if ($('tab-traffic').hidden) refreshTraffic();  // selectTab loaded it when shown
 }
 
 document.addEventListener('DOMContentLoaded', start);
