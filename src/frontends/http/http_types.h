@@ -39,6 +39,7 @@ struct Reply {
   bool has_header_length = false;
   size_t header_length = 0;
   std::string request_id;  // for the per-request log line
+  std::string_view location;  // Location header (redirects); static strings only
 };
 
 // {"error": "<message>"} with the given status.

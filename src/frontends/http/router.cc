@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 
+#include "console.h"
 #include "handlers.h"
 #include "openai.h"
 
@@ -113,6 +114,10 @@ RouteResult Router::Handle(const RequestView& r) {
   const HandlerContext ctx{manager_, metrics_, &info_};
   const Path p = SplitPath(r.target);
   if (p.size > 0 && p.seg[0] == "v1") return HandleOpenAI(ctx, r);
+  if (p.size == 0 && !p.too_long) return HandleRootRedirect(r);
+  if (p.size > 0 && p.seg[0] == "console") {
+    return p.size <= 2 ? HandleConsole(r, p.size == 2 ? p.seg[1] : "") : NotFound(r.target);
+  }
   if (p.too_long || p.size == 0 || p.seg[0] != "v2") return NotFound(r.target);
   const bool get = r.method == Method::kGet;
   if (p.size == 1) return get ? HandleServerMetadata(ctx) : WrongMethod(r, "GET");

@@ -299,6 +299,11 @@ asio::awaitable<bool> Session::Write(const Reply& reply, bool keep_alive) {
     head_ += std::to_string(reply.header_length);
     head_ += "\r\n";
   }
+  if (!reply.location.empty()) {
+    head_ += "Location: ";
+    head_ += reply.location;
+    head_ += "\r\n";
+  }
   if (!keep_alive) head_ += "Connection: close\r\n";
   head_ += "\r\n";
   std::vector<asio::const_buffer> buffers;
