@@ -204,7 +204,9 @@ int ServeCommand(int argc, char** argv) {
   LogInfo("strato serving",
           {{"http_port", std::to_string((*http)->port())},
            {"grpc_port", grpc ? std::to_string(grpc->port()) : "off"},
-           {"metrics_port", metrics_server ? std::to_string(metrics_server->port()) : "off"}});
+           {"metrics_port", metrics_server ? std::to_string(metrics_server->port()) : "off"},
+           {"console", "http://" + (f.address == "0.0.0.0" || f.address == "::" ? std::string("localhost") : f.address) +
+                           ":" + std::to_string((*http)->port()) + "/console"}});
 
   // Models load after the ports are open so that liveness answers at once
   // and readiness turns true when they are loaded.
