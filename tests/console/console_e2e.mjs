@@ -33,7 +33,13 @@ try {
     if (m.type() === 'error' && !isExpected(m)) pageErrors.push(`console: ${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', e => pageErrors.push('uncaught: ' + e.message));
-  page.on('requestfailed', r => pageErrors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // A poll still in flight when the test reloads the page is aborted by the
+  // navigation (net::ERR_ABORTED): not a page error.
+  page.on('requestfailed', r => {
+    const why = r.failure()?.errorText ?? '';
+    if (why.includes('ERR_ABORTED')) return;
+    pageErrors.push(`request failed: ${r.url()} ${why}`);
+  });
 
   // GET / lands on the console through the redirect.
   const landing = await page.goto(base + '/');
