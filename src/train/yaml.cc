@@ -11,9 +11,10 @@ struct Line {
   std::string text;  // without indentation and comment
 };
 
-// Removes a `#` comment that starts the line or follows whitespace, outside
-// quotes, and trailing whitespace.
-std::string StripComment(std::string_view s) {
+// Calls `visit(i)` for each character of `s` outside single or double
+// quotes (a backslash escapes inside double quotes) until it returns false.
+template <typename Visit>
+void ForEachUnquoted(std::string_view s, Visit visit) {
   char quote = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
@@ -22,11 +23,20 @@ std::string StripComment(std::string_view s) {
       else if (c == quote) quote = 0;
     } else if (c == '"' || c == '\'') {
       quote = c;
-    } else if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
-      s = s.substr(0, i);
-      break;
+    } else if (!visit(i)) {
+      return;
     }
   }
+}
+
+// Removes a `#` comment that starts the line or follows whitespace, outside
+// quotes, and trailing whitespace.
+std::string StripComment(std::string_view s) {
+  ForEachUnquoted(s, [&](size_t i) {
+    if (s[i] != '#' || (i != 0 && s[i - 1] != ' ' && s[i - 1] != '\t')) return true;
+    s = s.substr(0, i);
+    return false;
+  });
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return std::string(s);
 }
@@ -35,20 +45,11 @@ std::string StripComment(std::string_view s) {
 // continues on the next line.
 int OpenBrackets(std::string_view s) {
   int depth = 0;
-  char quote = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (quote) {
-      if (c == '\\' && quote == '"') ++i;
-      else if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
+  ForEachUnquoted(s, [&](size_t i) {
+    if (s[i] == '[' || s[i] == '{') ++depth;
+    else if (s[i] == ']' || s[i] == '}') --depth;
+    return true;
+  });
   return depth;
 }
 
