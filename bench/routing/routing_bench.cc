@@ -4,7 +4,9 @@
 // (X-n101-k25.vrp -> X-n101-k25.sol) or from ../bks/NAME.sol (Solomon).
 //
 //   routing_bench [--per100 S | --time S] [--seeds K] [--threads T]
-//                 [--curve t1,t2,...] FILE...
+//                 [--cpu-time] [--curve t1,t2,...] FILE...
+// --cpu-time measures the budget in CPU time of the search thread, so that a
+// run on a busy machine gets the same search effort as on an idle one.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -43,20 +45,35 @@ std::vector<double> ParseList(const char* s) {
 int main(int argc, char** argv) {
   double per100 = -1, fixed = 1;
   int seeds = 1, threads = 1;
+  bool cpu = false;
   std::vector<double> curve;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    auto next = [&] { return i + 1 < argc ? argv[++i] : (std::fprintf(stderr, "%s needs a value\n", a.c_str()), std::exit(2), argv[0]); };
-    if (a == "--per100") per100 = std::atof(next());
-    else if (a == "--time") fixed = std::atof(next());
-    else if (a == "--seeds") seeds = std::atoi(next());
-    else if (a == "--threads") threads = std::atoi(next());
-    else if (a == "--curve") curve = ParseList(next());
+    auto next = [&] {
+      return i + 1 < argc
+                 ? argv[++i]
+                 : (std::fprintf(stderr, "%s needs a value\n", a.c_str()), std::exit(2), argv[0]);
+    };
+    if (a == "--per100")
+      per100 = std::atof(next());
+    else if (a == "--time")
+      fixed = std::atof(next());
+    else if (a == "--seeds")
+      seeds = std::atoi(next());
+    else if (a == "--threads")
+      threads = std::atoi(next());
+    else if (a == "--cpu-time")
+      cpu = true;
+    else if (a == "--curve")
+      curve = ParseList(next());
     else if (a == "-h" || a == "--help") {
-      std::puts("routing_bench [--per100 S | --time S] [--seeds K] [--threads T] [--curve t1,t2] FILE...");
+      std::puts(
+          "routing_bench [--per100 S | --time S] [--seeds K] [--threads T] [--cpu-time] [--curve "
+          "t1,t2] FILE...");
       return 0;
-    } else files.push_back(a);
+    } else
+      files.push_back(a);
   }
   double sum_gap = 0, worst_gap = -1e9, sum_time = 0;
   int runs = 0;
@@ -77,8 +94,8 @@ int main(int argc, char** argv) {
       SolverOptions options;
       options.seed = static_cast<uint64_t>(seed);
       options.threads = threads;
-      options.time_limit_s =
-          per100 > 0 ? per100 * problem->num_customers() / 100.0 : fixed;
+      options.cpu_time = cpu;
+      options.time_limit_s = per100 > 0 ? per100 * problem->num_customers() / 100.0 : fixed;
       auto result = Solve(*problem, options);
       if (!result.ok()) {
         std::fprintf(stderr, "%s: %s\n", file.c_str(), result.status().ToString().c_str());
@@ -93,8 +110,10 @@ int main(int argc, char** argv) {
         for (const auto& imp : result->history) {
           if (imp.seconds <= t) at = imp.cost;
         }
-        if (at < 0) std::printf("       -");
-        else std::printf(" %7.3f", 100.0 * (at - bks->cost) / bks->cost);
+        if (at < 0)
+          std::printf("       -");
+        else
+          std::printf(" %7.3f", 100.0 * (at - bks->cost) / bks->cost);
       }
       std::printf("\n");
       std::fflush(stdout);

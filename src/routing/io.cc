@@ -1,4 +1,6 @@
 // VRPLIB, Solomon and .sol readers/writers (see io.h).
+#include "strato/routing/io.h"
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -7,8 +9,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "strato/routing/io.h"
 
 namespace strato::routing {
 namespace {
@@ -152,8 +152,8 @@ StatusOr<Problem> ParseVrplib(std::string_view text) {
         } else if (value == "EXACT_2D" || value == "FLOAT_2D") {
           p.rounding = Rounding::kNone;
         } else if (value != "EXPLICIT") {
-          return LineError(ln, "EDGE_WEIGHT_TYPE " + value +
-                                   " is not supported (EUC_2D, EXACT_2D or EXPLICIT)");
+          return LineError(
+              ln, "EDGE_WEIGHT_TYPE " + value + " is not supported (EUC_2D, EXACT_2D or EXPLICIT)");
         }
       } else if (key == "EDGE_WEIGHT_FORMAT") {
         edge_format = value;
@@ -165,6 +165,9 @@ StatusOr<Problem> ParseVrplib(std::string_view text) {
       continue;
     }
     if (!ParseNumbers(line, &nums)) return LineError(ln, "expected numbers");
+    for (double v : nums) {
+      if (!std::isfinite(v)) return LineError(ln, "a value is not a finite number");
+    }
     long idx = 0;
     if (section == "NODE_COORD_SECTION") {
       if (nums.size() != 3) return LineError(ln, "NODE_COORD_SECTION rows are: id x y");
@@ -255,6 +258,9 @@ StatusOr<Problem> ParseSolomon(std::string_view text) {
     if (nums.size() != 7) {
       return LineError(ln, "expected 7 numbers: id x y demand ready due service");
     }
+    for (double v : nums) {
+      if (!std::isfinite(v)) return LineError(ln, "a value is not a finite number");
+    }
     if (nums[0] != static_cast<double>(p.demand.size())) {
       return LineError(ln, "node rows must be numbered 0, 1, 2, ... in order");
     }
@@ -267,9 +273,9 @@ StatusOr<Problem> ParseSolomon(std::string_view text) {
   }
   if (!have_header_numbers) return InvalidArgumentError("capacity: no capacity line found");
   if (declared_customers >= 0 && declared_customers + 1 != static_cast<double>(p.demand.size())) {
-    return InvalidArgumentError("header declares " + std::to_string(declared_customers) +
-                                " customers but the file has " +
-                                std::to_string(p.demand.size() ? p.demand.size() - 1 : 0));
+    return InvalidArgumentError(
+        "header declares " + std::to_string(static_cast<long>(declared_customers)) +
+        " customers but the file has " + std::to_string(p.demand.size() ? p.demand.size() - 1 : 0));
   }
   RETURN_IF_ERROR(Finalize(&p));
   return p;
@@ -277,8 +283,8 @@ StatusOr<Problem> ParseSolomon(std::string_view text) {
 
 StatusOr<Problem> ReadProblemFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
-  StatusOr<Problem> p = text.find("DIMENSION") != std::string::npos ? ParseVrplib(text)
-                                                                    : ParseSolomon(text);
+  StatusOr<Problem> p =
+      text.find("DIMENSION") != std::string::npos ? ParseVrplib(text) : ParseSolomon(text);
   if (!p.ok()) return p.status().WithPrefix(path);
   if (p->name.empty()) {
     std::string base = path.substr(path.find_last_of('/') + 1);

@@ -138,12 +138,42 @@ double LocalSearch::BuildCost(const RouteBuild& b) const {
   return PenalisedCost(p_, w_, s);
 }
 
+double LocalSearch::DistanceAndLoadCost(const RouteBuild& b) const {
+  double distance = 0, load = 0;
+  int last = -1;
+  for (int k = 0; k < b.count; ++k) {
+    const Piece& piece = b.pieces[k];
+    const Route& r = routes_[piece.route];
+    load += r.cum_load[piece.to] - (piece.from > 0 ? r.cum_load[piece.from - 1] : 0.0);
+    int first;
+    if (piece.reversed) {
+      distance += r.cum_reverse[piece.to] - r.cum_reverse[piece.from];
+      first = r.nodes[piece.to];
+    } else {
+      distance += r.cum_distance[piece.to] - r.cum_distance[piece.from];
+      first = r.nodes[piece.from];
+    }
+    if (last >= 0) distance += p_.dist(last, first);
+    last = piece.reversed ? r.nodes[piece.from] : r.nodes[piece.to];
+  }
+  return distance + w_.load * std::max(load - p_.capacity, 0.0);
+}
+
 bool LocalSearch::TryApply(const Move& m) {
   ++evaluations_;
-  double delta = 0;
-  for (int k = 0; k < m.routes; ++k) delta -= routes_[m.build[k].route].cost;
-  for (int k = 0; k < m.routes; ++k) delta += BuildCost(m.build[k]);
+  double old_cost = 0;
+  for (int k = 0; k < m.routes; ++k) old_cost += routes_[m.build[k].route].cost;
+  // Distance and load first, in O(1) from the cumulative arrays: without
+  // time windows that is the exact cost; with them a lower bound (time warp
+  // only adds), which rejects most moves before any concatenation.
+  double delta = -old_cost;
+  for (int k = 0; k < m.routes; ++k) delta += DistanceAndLoadCost(m.build[k]);
   if (delta > -kImprovement) return false;
+  if (tw_) {
+    delta = -old_cost;
+    for (int k = 0; k < m.routes; ++k) delta += BuildCost(m.build[k]);
+    if (delta > -kImprovement) return false;
+  }
   Apply(m);
   return true;
 }
@@ -280,7 +310,7 @@ bool LocalSearch::TryPair(int u, int rv, int pv) {
     Add(&m.build[0], ru, pv + 1, lu);
     if (TryApply(m)) return true;
   }
-  if (pv < pu - 1 && v_customer) {
+  if (pv < pu - 1) {
     m.build[0] = RouteBuild{};
     m.build[0].route = ru;
     Add(&m.build[0], ru, 0, pv);
@@ -360,8 +390,7 @@ bool LocalSearch::SwapStar(int r1, int r2) {
       if (t.after[k] >= 0 && t.after[k] != gone && t.after[k] + 1 != gone) {
         *after = t.after[k];
         const int prev = r.nodes[gone - 1], next = r.nodes[gone + 1];
-        const double in_place =
-            p_.dist(prev, node) + p_.dist(node, next) - p_.dist(prev, next);
+        const double in_place = p_.dist(prev, node) + p_.dist(node, next) - p_.dist(prev, next);
         if (in_place < t.cost[k]) {
           *after = gone - 1;
           return in_place;
@@ -382,8 +411,8 @@ bool LocalSearch::SwapStar(int r1, int r2) {
       ++evaluations_;
       const int v = B.nodes[j];
       const double q_shift = p_.demand[v] - p_.demand[u];
-      const double delta_penalty = penalty(load_a + q_shift) + penalty(load_b - q_shift) -
-                                   penalty(load_a) - penalty(load_b);
+      const double delta_penalty =
+          penalty(load_a + q_shift) + penalty(load_b - q_shift) - penalty(load_a) - penalty(load_b);
       const double base = delta_penalty + rem_u + removal(B, j);
       if (base >= best) continue;  // insertions cost at least 0 on a metric
       int u_after = 0, v_after = 0;
@@ -439,7 +468,8 @@ void LocalSearch::Run(const Penalties& w, std::mt19937_64& rng, Individual* ind)
       tested_at_[u] = counter_;
       for (int v : neighbours_[u]) {
         const int rv = route_of_[v];
-        if (loop > 0 && std::max(routes_[route_of_[u]].modified, routes_[rv].modified) <= last_test) {
+        if (loop > 0 &&
+            std::max(routes_[route_of_[u]].modified, routes_[rv].modified) <= last_test) {
           continue;
         }
         if (TryPair(u, rv, pos_of_[v])) {

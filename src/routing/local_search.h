@@ -62,6 +62,8 @@ class LocalSearch {
   void Rebuild(int r);
   Segment PieceSegment(const Piece& piece) const;
   double BuildCost(const RouteBuild& b) const;
+  // Distance plus load penalty of the route `b` builds (no time warp).
+  double DistanceAndLoadCost(const RouteBuild& b) const;
   // Evaluates `m`; applies it and returns true if it improves.
   bool TryApply(const Move& m);
   void Apply(const Move& m);

@@ -80,8 +80,7 @@ void Population::RemoveWorst(Group& g) {
   for (size_t i = 0; i < g.size(); ++i) {
     if (i == best_cost) continue;
     const bool clone = !g[i]->proximity.empty() && g[i]->proximity[0].first < 1e-9;
-    if ((clone && !worst_clone) ||
-        (clone == worst_clone && g[i]->biased_fitness > worst_fitness)) {
+    if ((clone && !worst_clone) || (clone == worst_clone && g[i]->biased_fitness > worst_fitness)) {
       worst = i;
       worst_clone = clone;
       worst_fitness = g[i]->biased_fitness;

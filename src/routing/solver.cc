@@ -1,8 +1,11 @@
 // Solve(): the HGS main loop (Vidal 2022, algorithm 1), one independent
 // search per thread, sharing only the best solution and the stop signal.
+#include "strato/routing/solver.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <deque>
 #include <mutex>
 #include <numeric>
@@ -13,7 +16,6 @@
 #include "local_search.h"
 #include "population.h"
 #include "split.h"
-#include "strato/routing/solver.h"
 
 namespace strato::routing {
 namespace {
@@ -87,29 +89,42 @@ struct Shared {
   std::vector<Improvement> history;
   int64_t iterations = 0;
 
-  double Elapsed() const {
-    return std::chrono::duration<double>(Clock::now() - start).count();
+  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
+  static double ThreadCpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
   }
-  bool ShouldStop() {
+  // Seconds since the start as the options measure them; `cpu_start` is the
+  // calling thread's CPU time when its search began.
+  double Seconds(double cpu_start) const {
+    return options.cpu_time ? ThreadCpuSeconds() - cpu_start : Elapsed();
+  }
+  bool ShouldStop(double cpu_start) {
     if (stop.load(std::memory_order_relaxed)) return true;
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
       stop = true;
       return true;
     }
-    if (options.time_limit_s > 0 && Clock::now() >= deadline) {
-      stop = true;
-      return true;
+    if (options.time_limit_s > 0) {
+      const bool over =
+          options.cpu_time ? Seconds(cpu_start) >= options.time_limit_s : Clock::now() >= deadline;
+      if (over) {
+        // Each thread spends its own CPU budget; wall time ends them all.
+        if (!options.cpu_time) stop = true;
+        return true;
+      }
     }
     return false;
   }
-  void Offer(const Individual& ind, int64_t iteration) {
+  void Offer(const Individual& ind, int64_t iteration, double seconds) {
     if (!ind.feasible) return;
     std::lock_guard lock(mu);
     if (have_best && ind.distance >= best.distance - 1e-9) return;
     have_best = true;
     best = ind;
     best.proximity.clear();
-    Improvement imp{Elapsed(), ind.distance, ind.vehicles, iteration};
+    Improvement imp{seconds, ind.distance, ind.vehicles, iteration};
     history.push_back(imp);
     if (options.on_improvement) {
       Solution s;
@@ -140,7 +155,8 @@ class Search {
   int64_t Run() {
     Initialise();
     int64_t iteration = 0, since_improvement = 0;
-    while (!s_.ShouldStop() && (o_.max_iterations <= 0 || iteration < o_.max_iterations)) {
+    while (!s_.ShouldStop(cpu_start_) &&
+           (o_.max_iterations <= 0 || iteration < o_.max_iterations)) {
       if (population_.size() == 0) {
         Initialise();
         if (population_.size() == 0) break;
@@ -175,7 +191,7 @@ class Search {
   void Initialise() {
     std::vector<int> tour(p_.num_customers());
     std::iota(tour.begin(), tour.end(), 1);
-    for (int k = 0; k < 4 * o_.population_min && !s_.ShouldStop(); ++k) {
+    for (int k = 0; k < 4 * o_.population_min && !s_.ShouldStop(cpu_start_); ++k) {
       std::shuffle(tour.begin(), tour.end(), rng_);
       Individual ind;
       ind.tour = tour;
@@ -207,7 +223,7 @@ class Search {
   void Consider(const Individual& ind, int64_t iteration) {
     if (!ind.feasible || ind.distance >= best_local_ - 1e-9) return;
     best_local_ = ind.distance;
-    s_.Offer(ind, iteration);
+    s_.Offer(ind, iteration, s_.Seconds(cpu_start_));
   }
 
   // Keeps about target_feasible of the local-search results feasible by
@@ -215,8 +231,7 @@ class Search {
   void ManagePenalties() {
     auto adjust = [&](std::deque<bool>& ok, double* weight) {
       if (ok.empty()) return;
-      const double share =
-          static_cast<double>(std::count(ok.begin(), ok.end(), true)) / ok.size();
+      const double share = static_cast<double>(std::count(ok.begin(), ok.end(), true)) / ok.size();
       if (share < o_.target_feasible - 0.05) *weight = std::min(*weight * 1.2, 100000.0);
       if (share > o_.target_feasible + 0.05) *weight = std::max(*weight * 0.85, 0.1);
       ok.clear();
@@ -235,6 +250,7 @@ class Search {
   Penalties w_;
   std::deque<bool> load_ok_, tw_ok_;
   double best_local_ = std::numeric_limits<double>::infinity();
+  const double cpu_start_ = Shared::ThreadCpuSeconds();
 };
 
 }  // namespace
@@ -248,10 +264,12 @@ StatusOr<SolveResult> Solve(const Problem& problem, const SolverOptions& options
     return InvalidArgumentError("threads: must be in 1..256");
   }
   if (options.time_limit_s <= 0 && options.max_iterations <= 0 && options.cancel == nullptr) {
-    return InvalidArgumentError("time_limit: give a time limit, an iteration limit or a cancel flag");
+    return InvalidArgumentError(
+        "time_limit: give a time limit, an iteration limit or a cancel flag");
   }
   if (options.population_min < 2 || options.generation_size < 1 || options.granular < 1) {
-    return InvalidArgumentError("options: population_min >= 2, generation_size >= 1, granular >= 1");
+    return InvalidArgumentError(
+        "options: population_min >= 2, generation_size >= 1, granular >= 1");
   }
   Shared shared{problem, options};
   shared.start = Clock::now();

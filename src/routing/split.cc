@@ -23,8 +23,8 @@ void ForEachRoute(const Problem& p, const Penalties& w, const std::vector<int>& 
   }
 }
 
-std::vector<std::vector<int>> Routes(const std::vector<int>& tour, const std::vector<int>& cut_before,
-                                     int end) {
+std::vector<std::vector<int>> Routes(const std::vector<int>& tour,
+                                     const std::vector<int>& cut_before, int end) {
   std::vector<std::vector<int>> routes;
   for (int j = end; j > 0; j = cut_before[j]) {
     routes.emplace_back(tour.begin() + cut_before[j], tour.begin() + j);

@@ -19,9 +19,9 @@ namespace strato::routing {
 
 // How a Euclidean distance between coordinates becomes a matrix entry.
 enum class Rounding {
-  kNone,              // full double precision
-  kNearestInt,        // TSPLIB EUC_2D: nint(d) (CVRPLIB X instances)
-  kTruncateOneDecimal // floor(10 d) / 10 (Solomon distance-minimising BKS)
+  kNone,               // full double precision
+  kNearestInt,         // TSPLIB EUC_2D: nint(d) (CVRPLIB X instances)
+  kTruncateOneDecimal  // floor(10 d) / 10 (Solomon distance-minimising BKS)
 };
 
 struct Problem {

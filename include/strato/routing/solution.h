@@ -22,14 +22,14 @@ struct Solution {
 struct RouteReport {
   double distance = 0;
   double load = 0;
-  double start = 0;            // departure from the depot
-  double end = 0;              // arrival back at the depot
-  std::vector<double> arrival; // service start at each customer
+  double start = 0;             // departure from the depot
+  double end = 0;               // arrival back at the depot
+  std::vector<double> arrival;  // service start at each customer
 };
 
 struct CheckReport {
-  double cost = 0;  // total distance
-  int vehicles = 0; // non-empty routes
+  double cost = 0;                  // total distance
+  int vehicles = 0;                 // non-empty routes
   std::vector<RouteReport> routes;  // one per non-empty route, in order
 };
 
