@@ -15,6 +15,7 @@
 #ifdef STRATO_HAVE_LLAMA
 #include "strato/llm/llamacpp_backend.h"
 #endif
+#include "strato/routing/routing_backend.h"
 #include "strato/core/logging.h"
 #include "strato/core/metrics.h"
 #include "strato/frontends/grpc_server.h"
@@ -136,6 +137,7 @@ int ServeCommand(int argc, char** argv) {
 #ifdef STRATO_HAVE_LLAMA
     if (const Status s = llm::WriteDemoLlmModel(dir); !s.ok()) return Fail(s);
 #endif
+    if (const Status s = routing::WriteDemoRoutingModel(dir); !s.ok()) return Fail(s);
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -152,6 +154,7 @@ int ServeCommand(int argc, char** argv) {
   RegisterProcessMetrics(&metrics);
   BackendRegistry backends;
   RegisterBuiltinBackends(&backends);
+  routing::RegisterRoutingBackend(&backends);
 #ifdef STRATO_HAVE_LLAMA
   llm::RegisterLlamaBackend(&backends);
 #endif

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "strato/routing/json.h"
+
 namespace strato::routing {
 namespace {
 

@@ -102,7 +102,8 @@ struct Shared {
   }
   bool ShouldStop(double cpu_start) {
     if (stop.load(std::memory_order_relaxed)) return true;
-    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+    if ((options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) ||
+        (options.stop_requested && options.stop_requested())) {
       stop = true;
       return true;
     }
@@ -263,7 +264,8 @@ StatusOr<SolveResult> Solve(const Problem& problem, const SolverOptions& options
   if (options.threads < 1 || options.threads > 256) {
     return InvalidArgumentError("threads: must be in 1..256");
   }
-  if (options.time_limit_s <= 0 && options.max_iterations <= 0 && options.cancel == nullptr) {
+  if (options.time_limit_s <= 0 && options.max_iterations <= 0 && options.cancel == nullptr &&
+      !options.stop_requested) {
     return InvalidArgumentError(
         "time_limit: give a time limit, an iteration limit or a cancel flag");
   }
@@ -290,7 +292,8 @@ StatusOr<SolveResult> Solve(const Problem& problem, const SolverOptions& options
   SolveResult result;
   result.seconds = shared.Elapsed();
   result.iterations = std::accumulate(iterations.begin(), iterations.end(), int64_t{0});
-  result.cancelled = options.cancel != nullptr && options.cancel->load();
+  result.cancelled = (options.cancel != nullptr && options.cancel->load()) ||
+                     (options.stop_requested && options.stop_requested());
   result.history = std::move(shared.history);
   if (!shared.have_best) return result;  // no feasible solution found in time
   for (const auto& r : shared.best.routes) {

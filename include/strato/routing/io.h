@@ -21,8 +21,8 @@ namespace strato::routing {
 
 StatusOr<Problem> ParseVrplib(std::string_view text);
 StatusOr<Problem> ParseSolomon(std::string_view text);
-// Reads a file and picks the parser: VRPLIB when it has a "DIMENSION" key,
-// Solomon otherwise. The problem is returned finalized.
+// Reads a file and picks the parser: JSON (json.h) for a .json file, VRPLIB
+// when it has a "DIMENSION" key, Solomon otherwise. The problem is returned finalized.
 StatusOr<Problem> ReadProblemFile(const std::string& path);
 
 struct SolutionFile {

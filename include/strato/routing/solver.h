@@ -43,6 +43,8 @@ struct SolverOptions {
   // Called (serialised, from a solver thread) with each new best solution.
   std::function<void(const Improvement&, const Solution&)> on_improvement;
   const std::atomic<bool>* cancel = nullptr;
+  // Polled between iterations (e.g. "was the request cancelled?"); true stops.
+  std::function<bool()> stop_requested;
 
   // HGS parameters (Vidal 2022, table 1).
   int population_min = 25;   // mu
