@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     } else
       files.push_back(a);
   }
-  double sum_gap = 0, worst_gap = -1e9, sum_time = 0;
+  double sum_gap = 0, worst_gap = -1e9, sum_time = 0, sum_evals = 0, sum_cpu = 0;
   int runs = 0;
   std::printf("%-12s %5s %4s %7s %12s %12s %8s %4s %9s%s\n", "instance", "n", "seed", "limit_s",
               "cost", "bks", "gap%", "veh", "iters", curve.empty() ? "" : "  gap%@curve");
@@ -120,12 +120,17 @@ int main(int argc, char** argv) {
       sum_gap += gap;
       worst_gap = std::max(worst_gap, gap);
       sum_time += result->seconds;
+      sum_evals += static_cast<double>(result->move_evaluations);
+      sum_cpu += options.time_limit_s * threads;
       ++runs;
     }
   }
   if (runs > 0) {
-    std::printf("runs %d  mean gap %.3f%%  worst gap %.3f%%  mean time %.2f s\n", runs,
+    std::printf("runs %d  mean gap %.3f%%  worst gap %.3f%%  mean wall time %.2f s\n", runs,
                 sum_gap / runs, worst_gap, sum_time / runs);
+    if (cpu) {
+      std::printf("local-search move evaluations: %.3g per CPU second\n", sum_evals / sum_cpu);
+    }
   }
   return 0;
 }

@@ -134,8 +134,8 @@ StatusOr<Problem> ParseVrplib(std::string_view text) {
           return LineError(ln, "TYPE " + value + " is not supported (CVRP or VRPTW)");
         }
       } else if (key == "DIMENSION") {
-        if (!ParseNumber(value, &v) || v < 2 || v != std::floor(v) || v > 100000) {
-          return LineError(ln, "DIMENSION must be an integer in 2..100000");
+        if (!ParseNumber(value, &v) || v < 2 || v != std::floor(v) || v > kMaxNodes) {
+          return LineError(ln, "DIMENSION must be an integer in 2.." + std::to_string(kMaxNodes));
         }
         dimension = static_cast<long>(v);
         p.demand.assign(dimension, NAN);
@@ -262,6 +262,9 @@ StatusOr<Problem> ParseSolomon(std::string_view text) {
     }
     for (double v : nums) {
       if (!std::isfinite(v)) return LineError(ln, "a value is not a finite number");
+    }
+    if (p.demand.size() >= static_cast<size_t>(kMaxNodes)) {
+      return LineError(ln, "more than " + std::to_string(kMaxNodes) + " nodes");
     }
     if (nums[0] != static_cast<double>(p.demand.size())) {
       return LineError(ln, "node rows must be numbered 0, 1, 2, ... in order");

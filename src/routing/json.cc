@@ -98,6 +98,11 @@ StatusOr<JsonProblem> ParseProblemJson(std::string_view json) {
   }
   const Value& customers = cit->value;
   if (customers.Size() == 0) return FieldError("customers", "is empty: nothing to route");
+  if (customers.Size() >= static_cast<size_t>(kMaxNodes)) {
+    return FieldError("customers", "has " + std::to_string(customers.Size()) +
+                                       " entries, at most " + std::to_string(kMaxNodes - 1) +
+                                       " are supported");
+  }
   const size_t n = customers.Size() + 1;
   const bool has_matrix = doc.HasMember("distance");
   // Depot first, then customers: collect each node's fields.

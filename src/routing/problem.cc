@@ -59,6 +59,10 @@ Status Finalize(Problem* p) {
   const size_t n = p->demand.size();
   if (n == 0) return InvalidArgumentError("demand: the problem has no nodes (need a depot)");
   if (n == 1) return InvalidArgumentError("demand: the problem has no customers, only a depot");
+  if (n > static_cast<size_t>(kMaxNodes)) {
+    return InvalidArgumentError("demand: " + std::to_string(n - 1) + " customers, at most " +
+                                std::to_string(kMaxNodes - 1) + " are supported");
+  }
   RETURN_IF_ERROR(CheckSize(p->demand, n, "demand", false));
   RETURN_IF_ERROR(CheckSize(p->x, n, "x", true));
   RETURN_IF_ERROR(CheckSize(p->y, n, "y", p->x.empty()));

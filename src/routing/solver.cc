@@ -180,6 +180,8 @@ class Search {
     return iteration;
   }
 
+  int64_t evaluations() const { return ls_.evaluations(); }
+
  private:
   int Slots() const {
     if (p_.max_vehicles > 0) return p_.max_vehicles;
@@ -278,10 +280,11 @@ StatusOr<SolveResult> Solve(const Problem& problem, const SolverOptions& options
   shared.deadline =
       shared.start + std::chrono::microseconds(static_cast<int64_t>(options.time_limit_s * 1e6));
   const auto neighbours = Neighbours(problem, options.granular);
-  std::vector<int64_t> iterations(options.threads, 0);
+  std::vector<int64_t> iterations(options.threads, 0), evaluations(options.threads, 0);
   auto run = [&](int k) {
     Search search(shared, neighbours, options.seed + static_cast<uint64_t>(k));
     iterations[k] = search.Run();
+    evaluations[k] = search.evaluations();
   };
   if (options.threads == 1) {
     run(0);
@@ -292,6 +295,7 @@ StatusOr<SolveResult> Solve(const Problem& problem, const SolverOptions& options
   SolveResult result;
   result.seconds = shared.Elapsed();
   result.iterations = std::accumulate(iterations.begin(), iterations.end(), int64_t{0});
+  result.move_evaluations = std::accumulate(evaluations.begin(), evaluations.end(), int64_t{0});
   result.cancelled = (options.cancel != nullptr && options.cancel->load()) ||
                      (options.stop_requested && options.stop_requested());
   result.history = std::move(shared.history);

@@ -54,6 +54,9 @@ struct Problem {
   double service_time(int i) const { return service.empty() ? 0.0 : service[i]; }
 };
 
+// The matrices are dense (n^2 doubles): 5001 nodes take 200 MB each.
+inline constexpr int kMaxNodes = 5001;
+
 // Validates `problem` and fills its matrix from coordinates when none was
 // given. Errors name the field and the node: empty problem, sizes that do not
 // match, NaN/infinite values, negative demand, demand above capacity, a

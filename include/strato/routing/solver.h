@@ -62,6 +62,7 @@ struct SolveResult {
   double cost = 0;  // total distance of `best`
   int vehicles = 0;
   int64_t iterations = 0;
+  int64_t move_evaluations = 0;  // local-search moves evaluated, all threads
   double seconds = 0;
   bool cancelled = false;
   std::vector<Improvement> history;  // each improvement of the best

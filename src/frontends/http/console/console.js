@@ -394,6 +394,7 @@ function sampleValue(datatype, mode) {
 // The KServe v2 infer body for a config: every input, its shape from dims
 // (-1 becomes 1, plus a batch dimension of 1 when the model batches).
 function requestTemplate(config, mode) {
+  if (config.backend === 'routing') return routingTemplate();
   const inputs = (config.input || []).map(input => {
     const datatype = String(input.data_type || 'TYPE_FP32').replace(/^TYPE_/, '').replace(/^STRING$/, 'BYTES');
     const dims = (input.dims || []).map(d => (Number(d) < 0 ? 1 : Number(d)));
@@ -431,13 +432,82 @@ async function sendInfer() {
         el('td', {class: 'mono'}, JSON.stringify(o.shape)),
         el('td', {class: 'mono data', 'data-output': o.name}, JSON.stringify(o.data)))));
     table.hidden = false;
+    if (state.configs.get(name)?.backend === 'routing') drawRoutes(body, reply);
+    else $('pg-routes').hidden = true;
   } catch (e) {
     $('pg-outputs').hidden = true;
+    $('pg-routes').hidden = true;
     $('pg-latency').textContent = '';
     showError(errorBox, e.message);
   } finally {
     $('pg-send').disabled = false;
   }
+}
+
+// ---------------------------------------------------------------- routing
+
+// A small vehicle routing problem for the `routing` backend (strato/routing/json.h).
+function routingTemplate() {
+  const customers = [];
+  for (let i = 1; i <= 16; ++i) {
+    const a = i * 2.4, r = 15 + (i * 37) % 35;
+    customers.push({id: `stop-${i}`, x: Math.round(50 + r * Math.cos(a)), y: Math.round(50 + r * Math.sin(a)),
+      demand: 1 + (i * 7) % 5, service: 5, ready: 0, due: 400});
+  }
+  const problem = {capacity: 15, depot: {x: 50, y: 50, ready: 0, due: 480}, customers, time_limit_s: 1};
+  return {inputs: [{name: 'PROBLEM', datatype: 'BYTES', shape: [1], data: [JSON.stringify(problem)]}]};
+}
+
+// Draws the routes of a routing reply on the plane, one colour per vehicle,
+// and the best cost over time.
+function drawRoutes(body, reply) {
+  const box = $('pg-routes');
+  box.hidden = true;
+  let problem, solution;
+  try {
+    problem = JSON.parse(body.inputs[0].data[0]);
+    solution = JSON.parse(reply.outputs.find(o => o.name === 'SOLUTION').data[0]);
+  } catch (e) {
+    return;
+  }
+  const nodes = [problem.depot || {}, ...(problem.customers || [])];
+  if (!nodes.every(n => Number.isFinite(n.x) && Number.isFinite(n.y))) return;
+  const xs = nodes.map(n => n.x), ys = nodes.map(n => n.y);
+  const minX = Math.min(...xs), minY = Math.min(...ys);
+  const span = Math.max(Math.max(...xs) - minX, Math.max(...ys) - minY, 1e-9);
+  const size = 360, pad = 12;
+  const px = n => pad + (n.x - minX) / span * (size - 2 * pad);
+  const py = n => size - pad - (n.y - minY) / span * (size - 2 * pad);
+  const plane = svgEl('svg', {width: size, height: size, viewBox: `0 0 ${size} ${size}`, 'data-chart': 'routes'});
+  const routes = solution.routes || [];
+  routes.forEach((route, i) => {
+    const color = `hsl(${Math.round(i * 360 / Math.max(routes.length, 1))} 70% 45%)`;
+    const path = [nodes[0], ...route.customers.map(c => nodes[c]), nodes[0]];
+    plane.append(svgEl('polyline', {points: path.map(n => `${px(n)},${py(n)}`).join(' '),
+      fill: 'none', stroke: color, 'stroke-width': 2, 'data-vehicle': route.vehicle}));
+    for (const c of route.customers) {
+      plane.append(svgEl('circle', {cx: px(nodes[c]), cy: py(nodes[c]), r: 3, fill: color}));
+    }
+  });
+  plane.append(svgEl('rect', {x: px(nodes[0]) - 5, y: py(nodes[0]) - 5, width: 10, height: 10, fill: '#222'}));
+  const history = solution.history || [];
+  const curve = svgEl('svg', {width: size, height: 100, viewBox: `0 0 ${size} 100`, 'data-chart': 'cost'});
+  if (history.length > 0) {
+    const tMax = Math.max(history[history.length - 1][0], 1e-9);
+    const cMin = Math.min(...history.map(h => h[1])), cMax = Math.max(...history.map(h => h[1]));
+    const cx = t => pad + t / tMax * (size - 2 * pad);
+    const cy = c => 90 - (cMax > cMin ? (c - cMin) / (cMax - cMin) * 80 : 0);
+    let d = '';
+    history.forEach(([t, c], i) => {
+      d += (i === 0 ? `M${cx(t)},${cy(c)}` : ` H${cx(t)} V${cy(c)}`);
+    });
+    curve.append(svgEl('path', {d, fill: 'none', stroke: '#2a6', 'stroke-width': 2}));
+  }
+  box.replaceChildren(
+    el('p', {class: 'muted'}, `${solution.vehicles} vehicles, cost ${Number(solution.cost).toFixed(1)}` +
+      `${solution.feasible ? '' : ' (no feasible solution)'}; best cost over ${Number(solution.seconds).toFixed(2)} s:`),
+    plane, curve);
+  box.hidden = false;
 }
 
 // ---------------------------------------------------------------- chat
