@@ -51,6 +51,10 @@ void LocalSearch::Rebuild(int r) {
     route.cum_reverse[i] = route.cum_reverse[i - 1] + p_.dist(nodes[i], nodes[i - 1]);
     route.cum_load[i] = route.cum_load[i - 1] + p_.demand[nodes[i]];
   }
+  route.stops.resize(len);
+  for (size_t i = 0; i < len; ++i) {
+    route.stops[i] = Stop{route.cum_distance[i], route.cum_reverse[i], route.cum_load[i], nodes[i]};
+  }
   route.suffix[len - 1] = NodeSegment(p_, 0);
   for (size_t i = len - 1; i-- > 0;) {
     route.suffix[i] = Join(p_, tw_, NodeSegment(p_, nodes[i]), route.suffix[i + 1]);
@@ -143,18 +147,20 @@ double LocalSearch::DistanceAndLoadCost(const RouteBuild& b) const {
   int last = -1;
   for (int k = 0; k < b.count; ++k) {
     const Piece& piece = b.pieces[k];
-    const Route& r = routes_[piece.route];
-    load += r.cum_load[piece.to] - (piece.from > 0 ? r.cum_load[piece.from - 1] : 0.0);
+    const Stop* stops = routes_[piece.route].stops.data();
+    const Stop& from = stops[piece.from];
+    const Stop& to = stops[piece.to];
+    load += to.cum_load - (piece.from > 0 ? stops[piece.from - 1].cum_load : 0.0);
     int first;
     if (piece.reversed) {
-      distance += r.cum_reverse[piece.to] - r.cum_reverse[piece.from];
-      first = r.nodes[piece.to];
+      distance += to.cum_reverse - from.cum_reverse;
+      first = to.node;
     } else {
-      distance += r.cum_distance[piece.to] - r.cum_distance[piece.from];
-      first = r.nodes[piece.from];
+      distance += to.cum_distance - from.cum_distance;
+      first = from.node;
     }
     if (last >= 0) distance += p_.dist(last, first);
-    last = piece.reversed ? r.nodes[piece.from] : r.nodes[piece.to];
+    last = piece.reversed ? from.node : to.node;
   }
   return distance + w_.load * std::max(load - p_.capacity, 0.0);
 }

@@ -45,8 +45,17 @@ class LocalSearch {
     int routes = 0;
     RouteBuild build[2];
   };
+  // Per position, what the O(1) distance/load evaluation reads, kept
+  // together so that one move touches one cache line per piece end.
+  struct Stop {
+    double cum_distance;  // along the route from the start depot
+    double cum_reverse;   // the same, each arc taken backwards
+    double cum_load;
+    int node;
+  };
   struct Route {
     std::vector<int> nodes;  // depot, customers..., depot
+    std::vector<Stop> stops;
     std::vector<Segment> prefix, suffix;
     std::vector<double> cum_distance, cum_reverse, cum_load;
     double cost = 0;

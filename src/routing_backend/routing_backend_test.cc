@@ -174,6 +174,54 @@ TEST(RoutingBackend, ConcurrentJobsAndABoundedQueue) {
   EXPECT_EQ(ok + rejected, 3);
 }
 
+rapidjson::Document Call(ModelInstance& instance, const std::string& json,
+                         StatusCode want = StatusCode::kOk) {
+  auto sink = std::make_shared<CollectingSink>();
+  Submit(instance, Request(json, sink));
+  EXPECT_TRUE(WaitFinal(*sink));
+  rapidjson::Document doc;
+  EXPECT_EQ(sink->only().status.code(), want) << sink->only().status.ToString();
+  if (sink->only().status.ok()) doc.Parse(SolutionText(sink->only()).c_str());
+  return doc;
+}
+
+TEST(RoutingBackend, AsyncJobsArePolledCancelledAndFetched) {
+  Loaded l = Load(Config());
+  std::string json = DemoRoutingProblemJson();
+  json.replace(json.find("\"time_limit_s\": 1"), 17, "\"async\": true, \"time_limit_s\": 50");
+  rapidjson::Document submitted = Call(*l.instance, json);
+  ASSERT_TRUE(submitted.IsObject());
+  const std::string id = submitted["job_id"].GetString();
+  EXPECT_STREQ(submitted["state"].GetString(), "queued");
+  const std::string poll = R"({"action": "poll", "job_id": ")" + id + "\"}";
+  // Poll until the job has a first solution.
+  rapidjson::Document status;
+  for (int i = 0; i < 3000; ++i) {
+    status = Call(*l.instance, poll);
+    if (status.HasMember("best_cost")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(status.HasMember("best_cost"));
+  EXPECT_STREQ(status["state"].GetString(), "running");
+  EXPECT_GE(status["history"].Size(), 1u);
+  Call(*l.instance, R"({"action": "cancel", "job_id": ")" + id + "\"}");
+  rapidjson::Document result;
+  for (int i = 0; i < 3000; ++i) {
+    result = Call(*l.instance, R"({"action": "result", "job_id": ")" + id + "\"}");
+    if (std::string(result["state"].GetString()) != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_STREQ(result["state"].GetString(), "cancelled");
+  ASSERT_TRUE(result.HasMember("solution"));
+  EXPECT_TRUE(result["solution"]["feasible"].GetBool());
+  EXPECT_EQ(result["solution"]["cost"].GetDouble(), result["best_cost"].GetDouble());
+  // Unknown jobs and actions get clear errors.
+  Call(*l.instance, R"({"action": "poll", "job_id": "job-999"})", StatusCode::kNotFound);
+  Call(*l.instance, R"({"action": "pause", "job_id": ")" + id + "\"}",
+       StatusCode::kInvalidArgument);
+  Call(*l.instance, R"({"action": "poll"})", StatusCode::kInvalidArgument);
+}
+
 TEST(RoutingBackend, BadConfigIsRefused) {
   BackendRegistry registry;
   RegisterRoutingBackend(&registry);

@@ -11,9 +11,17 @@
 // solution found so far. Each job has its own time budget and threads, taken
 // from the JSON and capped by `max_time_limit_s` and `max_threads`.
 //
+// Jobs: a problem with "async": true is answered at once with
+// {"job_id": "job-7", "state": "queued", ...}; later requests
+// {"action": "poll" | "result" | "cancel", "job_id": "job-7"} return the state
+// (queued, running, done, cancelled, failed), the best cost so far and its
+// history [[seconds, cost], ...]; "result" adds the solution once the job has
+// ended; "cancel" stops it (it then ends "cancelled" with its best solution).
+// Ended jobs are kept (the last `kept_jobs`) so their result can be fetched.
+//
 // Config parameters (string values): max_concurrent_jobs (default 2),
-// max_queued_jobs (16), default_time_limit_s (2), max_time_limit_s (60),
-// max_threads (2).
+// max_queued_jobs (16), kept_jobs (256), default_time_limit_s (2),
+// max_time_limit_s (60), max_threads (2).
 #pragma once
 
 #include <filesystem>
