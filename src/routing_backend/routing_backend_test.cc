@@ -81,7 +81,12 @@ std::string SolutionText(const InferenceResponse& r) {
 TEST(RoutingBackend, SolvesTheDemoProblem) {
   Loaded l = Load(Config());
   auto sink = std::make_shared<CollectingSink>();
-  Submit(*l.instance, Request(DemoRoutingProblemJson(), sink));
+  // An iteration limit rather than the demo's 1 s, so that a slow (sanitised,
+  // busy) machine still finds a solution.
+  std::string json = DemoRoutingProblemJson();
+  json.replace(json.find("\"time_limit_s\": 1"), 17,
+               "\"time_limit_s\": 60, \"max_iterations\": 50");
+  Submit(*l.instance, Request(json, sink));
   ASSERT_TRUE(WaitFinal(*sink));
   const InferenceResponse& r = sink->only();
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();

@@ -108,6 +108,18 @@ try {
   await page.selectOption('#pg-model', 'identity_fp32');
   console.log('ok - pre-filled requests answered for', tensorModels.join(', '));
 
+  // The routing model's reply is drawn: one polyline per vehicle, and the cost curve.
+  if (tensorModels.includes('routing')) {
+    await page.selectOption('#pg-model', 'routing');
+    await page.click('#pg-send');
+    await page.waitForSelector('#pg-routes:not([hidden]) svg[data-chart="routes"] polyline');
+    const drawn = await page.locator('#pg-routes svg[data-chart="routes"] polyline').count();
+    assert.ok(drawn >= 1, 'at least one route drawn');
+    assert.match(await page.textContent('#pg-routes'), /vehicles, cost/);
+    await page.selectOption('#pg-model', 'identity_fp32');
+    console.log(`ok - routing playground draws ${drawn} routes`);
+  }
+
   // A bad request shows the server's error.
   await page.fill('#pg-request', JSON.stringify({inputs: [{name: 'NOPE', datatype: 'FP32', shape: [1, 1], data: [1]}]}));
   await page.click('#pg-send');
