@@ -288,8 +288,16 @@ StatusOr<Problem> ParseSolomon(std::string_view text) {
 
 StatusOr<Problem> ReadProblemFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
-  StatusOr<Problem> p =
-      text.find("DIMENSION") != std::string::npos ? ParseVrplib(text) : ParseSolomon(text);
+  StatusOr<Problem> p = InvalidArgumentError("empty");
+  if (path.ends_with(".json")) {
+    auto j = ParseProblemJson(text);
+    if (!j.ok()) return j.status().WithPrefix(path);
+    p = std::move(j->problem);
+  } else if (text.find("DIMENSION") != std::string::npos) {
+    p = ParseVrplib(text);
+  } else {
+    p = ParseSolomon(text);
+  }
   if (!p.ok()) return p.status().WithPrefix(path);
   if (p->name.empty()) {
     std::string base = path.substr(path.find_last_of('/') + 1);

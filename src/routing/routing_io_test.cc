@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "strato/routing/io.h"
@@ -132,6 +133,29 @@ TEST(Solomon, ParsesBothLayouts) {
   EXPECT_EQ(c->max_vehicles, 3);
   ExpectError(ParseSolomon("2 50\n0 0 0 0 0 100 0\n1 3 4 10 0 50\n"), "expected 7 numbers");
   ExpectError(ParseSolomon("3 50\n0 0 0 0 0 100 0\n1 3 4 10 0 50 5\n"), "declares 3 customers");
+}
+
+TEST(Files, ReadProblemFilePicksTheParserByContentAndExtension) {
+  const auto dir = std::filesystem::temp_directory_path() / "routing_io_test";
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream((dir / name).string()) << text;
+    return (dir / name).string();
+  };
+  auto json = ReadProblemFile(write(
+      "p.json",
+      R"({"capacity": 5, "depot": {"x": 0, "y": 0}, "customers": [{"x": 1, "y": 0, "demand": 2}]})"));
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(json->name, "p");
+  EXPECT_EQ(json->num_nodes(), 2);
+  auto vrp = ReadProblemFile(write("t.vrp", kTinyVrp));
+  ASSERT_TRUE(vrp.ok()) << vrp.status().ToString();
+  EXPECT_EQ(vrp->name, "tiny");
+  auto bad = ReadProblemFile(write("bad.json", R"({"capacity": 5})"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bad.json: customers: is required"), std::string::npos)
+      << bad.status().message();
+  EXPECT_EQ(ReadProblemFile((dir / "missing.vrp").string()).status().code(), StatusCode::kNotFound);
 }
 
 TEST(Solution, RoundTrips) {
