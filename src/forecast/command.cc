@@ -25,8 +25,11 @@ constexpr const char* kUsage =
     "  --models LIST       comma-separated local models (default: all:\n"
     "                      snaive,naive2,ses,holt,damped,theta,ets,comb)\n"
     "  --no-xgb            leave out the global XGBoost model\n"
+    "  --xgb-rows N        most recent training rows per series for XGBoost (default 400)\n"
+    "  --xgb-rounds N      boosting rounds at most (default 300, early stopping on validation)\n"
     "  --threads N         worker threads (default 2)\n"
-    "  --max-series N      evaluate only the first N series\n";
+    "  --max-series N      evaluate only the first N series\n"
+    "  --per-series FILE   also write each series' test sMAPE and MASE per model (CSV)\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "strato forecast: %s\n", message.c_str());
@@ -49,7 +52,7 @@ void PrintProgress(std::string_view stage, size_t done, size_t total) {
 }
 
 int EvalCommand(int argc, char** argv) {
-  std::string data, freq_name;
+  std::string data, freq_name, per_series;
   EvaluationOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -67,6 +70,17 @@ int EvalCommand(int argc, char** argv) {
       data = value("--data");
     } else if (a == "--freq") {
       freq_name = value("--freq");
+    } else if (a == "--per-series") {
+      per_series = value("--per-series");
+    } else if (a == "--xgb-rows") {
+      if (!ParseInt(value("--xgb-rows"), &options.global.max_rows_per_series) ||
+          options.global.max_rows_per_series < 1) {
+        return Fail("--xgb-rows must be a positive integer");
+      }
+    } else if (a == "--xgb-rounds") {
+      if (!ParseInt(value("--xgb-rounds"), &options.global.rounds) || options.global.rounds < 1) {
+        return Fail("--xgb-rounds must be a positive integer");
+      }
     } else if (a == "--no-xgb") {
       options.global_model = false;
     } else if (a == "--threads") {
@@ -113,13 +127,26 @@ int EvalCommand(int argc, char** argv) {
       "M4 %s: %zu series, h=%d, m=%d (validation window: the last h values of each "
       "training series)\n\n",
       freq->name.c_str(), result->series, freq->horizon, freq->season);
-  std::printf("%-12s %8s %8s %7s %9s %9s %10s %10s %9s\n", "model", "sMAPE", "MASE", "OWA",
-              "val sMAPE", "val OWA", "cov90 conf", "cov90 own", "fit s");
+  std::printf("%-12s %8s %8s %7s %9s %9s %10s %10s %8s %8s\n", "model", "sMAPE", "MASE", "OWA",
+              "val sMAPE", "val OWA", "cov90 conf", "cov90 own", "wall s", "cpu s");
   for (const ModelScore& s : result->scores) {
     char own[16] = "-";
     if (s.model_coverage >= 0) std::snprintf(own, sizeof own, "%.3f", s.model_coverage);
-    std::printf("%-12s %8.3f %8.3f %7.3f %9.3f %9.3f %10.3f %10s %9.2f\n", s.model.c_str(), s.smape,
-                s.mase, s.owa, s.valid_smape, s.valid_owa, s.conformal_coverage, own, s.seconds);
+    std::printf("%-12s %8.3f %8.3f %7.3f %9.3f %9.3f %10.3f %10s %8.2f %8.2f\n",
+                s.model.c_str(), s.smape, s.mase, s.owa, s.valid_smape, s.valid_owa,
+                s.conformal_coverage, own, s.seconds, s.cpu_seconds);
+  }
+  if (!per_series.empty()) {
+    std::FILE* f = std::fopen(per_series.c_str(), "w");
+    if (f == nullptr) return Fail("cannot write " + per_series);
+    std::fprintf(f, "series_id,model,smape,mase\n");
+    for (const ModelScore& s : result->scores) {
+      for (size_t i = 0; i < s.series_smape.size(); ++i) {
+        std::fprintf(f, "%s,%s,%.6f,%.6f\n", result->ids[i].c_str(), s.model.c_str(),
+                     s.series_smape[i], s.series_mase[i]);
+      }
+    }
+    std::fclose(f);
   }
   std::printf("\ncombination = median of:");
   for (const auto& m : result->members) std::printf(" %s", m.c_str());

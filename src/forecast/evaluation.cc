@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +18,10 @@ using Matrix = std::vector<std::vector<double>>;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double CpuSeconds(std::clock_t since) {
+  return static_cast<double>(std::clock() - since) / CLOCKS_PER_SEC;
 }
 
 // Runs fn(i) for i in [0, n) on `threads` threads; the first error wins.
@@ -68,16 +73,20 @@ double Quantile(std::vector<double> v, double q) {
 // Mean sMAPE and MASE of forecasts against actuals.
 struct Accuracy {
   double smape = 0, mase = 0;
+  std::vector<double> series_smape, series_mase;
 };
 
 StatusOr<Accuracy> Score(const Matrix& histories, const Matrix& actuals, const Matrix& forecasts,
                          int m) {
   Accuracy a;
   for (size_t s = 0; s < actuals.size(); ++s) {
-    a.smape += Smape(actuals[s], forecasts[s]);
+    const double smape = Smape(actuals[s], forecasts[s]);
     StatusOr<double> mase = Mase(histories[s], actuals[s], forecasts[s], m);
     if (!mase.ok()) return mase.status().WithPrefix("series " + std::to_string(s));
+    a.smape += smape;
     a.mase += *mase;
+    a.series_smape.push_back(smape);
+    a.series_mase.push_back(*mase);
   }
   const double n = static_cast<double>(std::max<size_t>(actuals.size(), 1));
   a.smape /= n;
@@ -90,6 +99,7 @@ struct ModelRun {
   Matrix valid, test;  // forecasts
   Matrix test_sd;      // model sds on the test horizon (may be empty)
   double seconds = 0;
+  double cpu_seconds = 0;
 };
 
 Matrix MedianOf(const std::vector<const Matrix*>& members) {
@@ -160,6 +170,7 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
     run.test.resize(n);
     run.test_sd.resize(n);
     const auto start = Clock::now();
+    const std::clock_t cpu_start = std::clock();
     Status st = ParallelFor(
         n, options.threads,
         [&](size_t s) -> Status {
@@ -177,6 +188,7 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
         });
     RETURN_IF_ERROR(st);
     run.seconds = Seconds(start);
+    run.cpu_seconds = CpuSeconds(cpu_start);
     if (run.test_sd[0].empty()) run.test_sd.clear();
     runs.push_back(std::move(run));
   }
@@ -184,6 +196,7 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
     ModelRun run;
     run.name = "xgb";
     const auto start = Clock::now();
+    const std::clock_t cpu_start = std::clock();
     GlobalModelOptions go = options.global;
     go.season = m;
     go.threads = options.threads;
@@ -195,6 +208,7 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
     ASSIGN_OR_RETURN(run.test, model.Forecast(full, h));
     if (options.progress) options.progress("xgb", 3, 3);
     run.seconds = Seconds(start);
+    run.cpu_seconds = CpuSeconds(cpu_start);
     runs.push_back(std::move(run));
   }
 
@@ -232,18 +246,22 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
 
   EvaluationResult result;
   result.series = n;
+  for (size_t i = 0; i < n; ++i) result.ids.push_back(train[i].id);
   std::vector<std::pair<double, size_t>> ranking;
   for (size_t i = 0; i < runs.size(); ++i) {
     const ModelRun& r = runs[i];
     ModelScore score;
     score.model = r.name;
     score.seconds = r.seconds;
+    score.cpu_seconds = r.cpu_seconds;
     ASSIGN_OR_RETURN(Accuracy v, Score(cut, valid_actual, r.valid, m));
     ASSIGN_OR_RETURN(Accuracy t, Score(full, test_actual, r.test, m));
     score.valid_smape = v.smape;
     score.valid_owa = Owa(v.smape, v.mase, naive2_valid.smape, naive2_valid.mase);
     score.smape = t.smape;
     score.mase = t.mase;
+    score.series_smape = std::move(t.series_smape);
+    score.series_mase = std::move(t.series_mase);
     score.owa = Owa(t.smape, t.mase, naive2_test.smape, naive2_test.mase);
     Matrix lo, hi;
     conformal(r.valid, r.test, &lo, &hi);
@@ -276,25 +294,29 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
     }
   }
   std::vector<const Matrix*> valid_members, test_members;
-  double seconds = 0;
+  double seconds = 0, cpu_seconds = 0;
   for (size_t j = 0; j < best_k; ++j) {
     const ModelRun& r = runs[ranking[j].second];
     valid_members.push_back(&r.valid);
     test_members.push_back(&r.test);
     result.members.push_back(r.name);
     seconds += r.seconds;
+    cpu_seconds += r.cpu_seconds;
   }
   const Matrix comb_valid = MedianOf(valid_members);
   result.combination = MedianOf(test_members);
   ModelScore score;
   score.model = "combination";
   score.seconds = seconds;
+  score.cpu_seconds = cpu_seconds;
   ASSIGN_OR_RETURN(Accuracy v, Score(cut, valid_actual, comb_valid, m));
   ASSIGN_OR_RETURN(Accuracy t, Score(full, test_actual, result.combination, m));
   score.valid_smape = v.smape;
   score.valid_owa = best_owa;
   score.smape = t.smape;
   score.mase = t.mase;
+  score.series_smape = std::move(t.series_smape);
+  score.series_mase = std::move(t.series_mase);
   score.owa = Owa(t.smape, t.mase, naive2_test.smape, naive2_test.mase);
   conformal(comb_valid, result.combination, &result.lower, &result.upper);
   score.conformal_coverage = coverage(result.lower, result.upper);

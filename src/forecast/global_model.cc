@@ -45,14 +45,20 @@ double FeatureRow(const GlobalModelOptions& o, const double* y, size_t t, float*
   scale /= static_cast<double>(window);
   if (!(scale > 0)) scale = 1;
   size_t f = 0;
-  for (int lag : o.lags) out[f++] = static_cast<float>(y[t - static_cast<size_t>(lag)] / scale);
+  // Lags and means relative to the last value: the model learns changes
+  // from the naive forecast, so a smooth series stays smooth.
+  const double anchor = y[t - 1];
+  for (int lag : o.lags) {
+    const double v = y[t - static_cast<size_t>(lag)];
+    out[f++] = static_cast<float>(lag == 1 ? v / scale : (v - anchor) / scale);
+  }
   double mean, sd;
   const size_t season = static_cast<size_t>(std::max(o.season, 2));
   MeanSd(end, season, &mean, &sd);
-  out[f++] = static_cast<float>(mean / scale);
+  out[f++] = static_cast<float>((mean - anchor) / scale);
   out[f++] = static_cast<float>(sd / scale);
   MeanSd(end, 4, &mean, &sd);
-  out[f++] = static_cast<float>(mean / scale);
+  out[f++] = static_cast<float>((mean - anchor) / scale);
   out[f++] = static_cast<float>(sd / scale);
   out[f++] = static_cast<float>(o.season > 1 ? t % static_cast<size_t>(o.season) : 0);
   out[f++] = static_cast<float>(std::log10(scale));
@@ -115,7 +121,7 @@ StatusOr<GlobalBoostedModel> GlobalBoostedModel::Fit(
       const double scale = FeatureRow(o, y.data(), t, row.data());
       train::Matrix& m = t < end_train ? train : valid;
       m.x.insert(m.x.end(), row.begin(), row.end());
-      m.y.push_back(static_cast<float>(y[t] / scale));
+      m.y.push_back(static_cast<float>((y[t] - y[t - 1]) / scale));
       ++m.rows;
     }
   }
@@ -131,7 +137,7 @@ StatusOr<GlobalBoostedModel> GlobalBoostedModel::Fit(
                      {"subsample", "0.8"},
                      {"colsample_bytree", "0.8"},
                      {"min_child_weight", "5"},
-                     {"max_bin", "128"}};
+                     {"max_bin", "64"}};
   ASSIGN_OR_RETURN(train::TrainOutcome outcome, train::TrainXgboost(train, valid, settings));
   model.booster_ = std::move(outcome.booster);
   model.rounds_ = outcome.best_iteration + 1;
@@ -160,7 +166,7 @@ StatusOr<std::vector<std::vector<double>>> GlobalBoostedModel::Forecast(
     }
     ASSIGN_OR_RETURN(std::vector<float> pred, booster_->Predict(x.data(), work.size(), cols));
     for (size_t s = 0; s < work.size(); ++s) {
-      work[s].push_back(static_cast<double>(pred[s]) * scales[s]);
+      work[s].push_back(work[s].back() + static_cast<double>(pred[s]) * scales[s]);
     }
   }
   std::vector<std::vector<double>> out(histories.size());

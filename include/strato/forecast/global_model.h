@@ -8,8 +8,10 @@
 //     last 4 values,
 //   - the position in the seasonal cycle (t mod season, t counted from the
 //     start of the history) and log10 of the scale,
+// lags (but the first) and means taken relative to the last value y_{t-1},
 // all divided by the scale s_t = mean |y| over the last `scale_window`
-// values (so series of any size share one model); the target is y_t / s_t.
+// values (so series of any size share one model); the target is the change
+// (y_t - y_{t-1}) / s_t, so the model refines the naive forecast.
 // The same FeatureRow code builds training rows and serving rows.
 //
 // Thread-safety: a fitted model is immutable; Forecast is const but builds a
@@ -35,11 +37,11 @@ struct GlobalModelOptions {
   int season = 1;
   std::vector<int> lags;           // empty: DefaultLags(season)
   int scale_window = 0;            // 0: season * 7 when season > 1, else 13
-  int max_rows_per_series = 1000;  // most recent targets kept per series
-  int rounds = 500;
+  int max_rows_per_series = 400;  // most recent targets kept per series
+  int rounds = 300;
   int early_stopping = 30;
-  double learning_rate = 0.05;
-  int max_depth = 8;
+  double learning_rate = 0.1;
+  int max_depth = 7;
   int threads = 2;
   uint64_t seed = 42;
 };
