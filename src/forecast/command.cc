@@ -132,9 +132,9 @@ int EvalCommand(int argc, char** argv) {
   for (const ModelScore& s : result->scores) {
     char own[16] = "-";
     if (s.model_coverage >= 0) std::snprintf(own, sizeof own, "%.3f", s.model_coverage);
-    std::printf("%-12s %8.3f %8.3f %7.3f %9.3f %9.3f %10.3f %10s %8.2f %8.2f\n",
-                s.model.c_str(), s.smape, s.mase, s.owa, s.valid_smape, s.valid_owa,
-                s.conformal_coverage, own, s.seconds, s.cpu_seconds);
+    std::printf("%-12s %8.3f %8.3f %7.3f %9.3f %9.3f %10.3f %10s %8.2f %8.2f\n", s.model.c_str(),
+                s.smape, s.mase, s.owa, s.valid_smape, s.valid_owa, s.conformal_coverage, own,
+                s.seconds, s.cpu_seconds);
   }
   if (!per_series.empty()) {
     std::FILE* f = std::fopen(per_series.c_str(), "w");

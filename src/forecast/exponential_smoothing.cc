@@ -159,26 +159,17 @@ std::vector<double> EtsForecast(const EtsFit& fit, int h) {
 }
 
 std::vector<double> EtsForecastSd(const EtsFit& fit, int h) {
+  // Linear innovations form: var_h = sigma^2 (1 + sum_{j=1}^{h-1} c_j^2) with
+  // c_j = alpha + beta (phi + ... + phi^j) (Hyndman et al. 2008, ch. 6);
+  // for Holt this is the table's 1 + (h-1)(a^2 + a b h + b^2 h (2h-1)/6).
   std::vector<double> out(static_cast<size_t>(std::max(h, 0)));
-  const double a = fit.alpha, b = fit.beta, p = fit.phi;
+  double sum_c2 = 0, damp_sum = 0, phi_j = 1;
   for (size_t k = 0; k < out.size(); ++k) {
-    const double hh = static_cast<double>(k + 1);
-    double factor = 1;
-    switch (fit.trend) {
-      case Trend::kNone: factor = 1 + (hh - 1) * a * a; break;
-      case Trend::kAdditive:
-        factor = 1 + (hh - 1) * (a * a + a * b * hh + b * b * hh * (2 * hh - 1) / 6);
-        break;
-      case Trend::kDamped: {
-        const double q = 1 - p;
-        const double ph = std::pow(p, hh);
-        factor = 1 + a * a * (hh - 1) + b * p * hh / (q * q) * (2 * a * q + b * p) -
-                 b * p * (1 - ph) / (q * q * (1 - p * p)) *
-                     (2 * a * (1 - p * p) + b * p * (1 + 2 * p - ph));
-        break;
-      }
-    }
-    out[k] = std::sqrt(fit.sigma2 * std::max(factor, 0.0));
+    out[k] = std::sqrt(fit.sigma2 * (1 + sum_c2));
+    phi_j *= fit.phi;
+    damp_sum += phi_j;
+    const double c = fit.alpha + (fit.trend == Trend::kNone ? 0 : fit.beta * damp_sum);
+    sum_c2 += c * c;
   }
   return out;
 }

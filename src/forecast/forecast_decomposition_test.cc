@@ -1,10 +1,10 @@
-#include "strato/forecast/decomposition.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
+
+#include "strato/forecast/decomposition.h"
 
 namespace strato::forecast {
 namespace {

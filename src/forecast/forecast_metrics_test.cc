@@ -1,8 +1,8 @@
-#include "strato/forecast/metrics.h"
-
 #include <gtest/gtest.h>
 
 #include <vector>
+
+#include "strato/forecast/metrics.h"
 
 namespace strato::forecast {
 namespace {

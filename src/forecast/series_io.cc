@@ -125,7 +125,6 @@ StatusOr<std::vector<Series>> ReadM4Wide(const std::string& path) {
 StatusOr<std::vector<Series>> ReadLongCsv(const std::string& path,
                                           const LongFormatColumns& columns) {
   features::ReadOptions options;
-  options.types[columns.id] = ColumnType::kString;
   ASSIGN_OR_RETURN(Table table, features::ReadTable(path, options));
   const Column* id = table.Find(columns.id);
   const Column* time = table.Find(columns.time);
@@ -145,7 +144,7 @@ StatusOr<std::vector<Series>> ReadLongCsv(const std::string& path,
   std::vector<std::string> order;
   std::vector<std::vector<std::pair<long long, size_t>>> rows;
   for (size_t r = 0; r < table.rows; ++r) {
-    const std::string key = id->strings[r];
+    const std::string key = CellText(*id, r);
     const std::string where = path + ": line " + std::to_string(r + 2);
     if (key.empty()) return InvalidArgumentError(where + ": empty series id");
     long long t = 0;

@@ -40,11 +40,12 @@ struct ModelScore {
   std::string model;
   double smape = 0, mase = 0, owa = 0;
   double valid_smape = 0, valid_owa = 0;
-  double seconds = 0;      // wall time fitting and forecasting every series (both passes)
-  double cpu_seconds = 0;  // process CPU time over the same span (robust to a busy machine)
+  double seconds = 0;             // wall time fitting and forecasting every series (both passes)
+  double cpu_seconds = 0;         // process CPU time over the same span (robust to a busy machine)
   double conformal_coverage = 0;  // share of test actuals in the 90% conformal interval
   double model_coverage = -1;
-  std::vector<double> series_smape, series_mase;  // test scores per series     // same for the model's own interval; -1 when none
+  std::vector<double> series_smape,
+      series_mase;  // test scores per series     // same for the model's own interval; -1 when none
 };
 
 struct EvaluationResult {

@@ -7,8 +7,8 @@
 // Smoothing parameters and the initial states l_0, b_0 are fitted by
 // minimising the sum of squared one-step errors (Nelder-Mead), with
 // 0 < alpha < 1, 0 < beta < alpha, 0.8 <= phi <= 0.98 (the forecast
-// package's bounds). The h-step variance is the model's closed form
-// (Hyndman et al. 2008, table 6.1, class 1).
+// package's bounds). The h-step variance is the model's exact linear
+// innovations variance (Hyndman et al. 2008, chapter 6, class 1).
 #pragma once
 
 #include <span>

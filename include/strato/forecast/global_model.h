@@ -35,8 +35,8 @@ namespace strato::forecast {
 
 struct GlobalModelOptions {
   int season = 1;
-  std::vector<int> lags;           // empty: DefaultLags(season)
-  int scale_window = 0;            // 0: season * 7 when season > 1, else 13
+  std::vector<int> lags;          // empty: DefaultLags(season)
+  int scale_window = 0;           // 0: season * 7 when season > 1, else 13
   int max_rows_per_series = 400;  // most recent targets kept per series
   int rounds = 300;
   int early_stopping = 30;
