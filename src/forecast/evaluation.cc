@@ -124,9 +124,9 @@ StatusOr<M4Frequency> M4FrequencyByName(std::string_view name) {
   std::string lower(name);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower == "hourly")
-    return M4Frequency{"Hourly", 48, 24, 18.383, 2.395, 18.138, 2.455, 9.328, 0.893};
+    return M4Frequency{"Hourly", 48, 24, 18.383, 2.395, 18.138, 2.455, 9.328, 0.893, 400};
   if (lower == "weekly")
-    return M4Frequency{"Weekly", 13, 1, 9.161, 2.777, 9.093, 2.637, 7.817, 2.356};
+    return M4Frequency{"Weekly", 13, 1, 9.161, 2.777, 9.093, 2.637, 7.817, 2.356, 1000};
   return NotFoundError("unknown M4 frequency '" + std::string(name) + "' (hourly, weekly)");
 }
 

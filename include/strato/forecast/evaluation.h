@@ -31,6 +31,7 @@ struct M4Frequency {
   // Published anchors (sMAPE, MASE) from the M4 paper.
   double naive2_smape = 0, naive2_mase = 0, theta_smape = 0, theta_mase = 0;
   double winner_smape = 0, winner_mase = 0;
+  int xgb_rows = 400;  // XGBoost training rows per series used by default
 };
 
 // "hourly" or "weekly" (any case); NOT_FOUND otherwise.
