@@ -53,24 +53,19 @@ void AddFlags(CLI::App& app, ServeFlags& f) {
                  "Model repository folder (repeat for several)");
   app.add_option("--model-control-mode", f.control_mode, "none | poll | explicit")
       ->check(CLI::IsMember({"none", "poll", "explicit"}));
-  app.add_option("--repository-poll-secs", f.poll_secs,
-                 "Seconds between repository scans (poll mode)")
+  app.add_option("--repository-poll-secs", f.poll_secs, "Seconds between repository scans (poll mode)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--load-model", f.load_models,
-                 "Model to load at start in explicit mode ('*' = all)");
+  app.add_option("--load-model", f.load_models, "Model to load at start in explicit mode ('*' = all)");
   app.add_option("--http-address,--grpc-address", f.address, "Address to listen on");
-  app.add_option("--http-port", f.http_port, "HTTP port (KServe v2 REST)")
-      ->check(CLI::Range(0, 65535));
+  app.add_option("--http-port", f.http_port, "HTTP port (KServe v2 REST)")->check(CLI::Range(0, 65535));
   app.add_option("--grpc-port", f.grpc_port, "gRPC port (KServe v2)")->check(CLI::Range(0, 65535));
-  app.add_option("--metrics-port", f.metrics_port, "Prometheus metrics port")
-      ->check(CLI::Range(0, 65535));
+  app.add_option("--metrics-port", f.metrics_port, "Prometheus metrics port")->check(CLI::Range(0, 65535));
   app.add_option("--http-thread-count", f.http_threads, "HTTP io threads (0 = one per core)");
   app.add_option("--allow-grpc", f.allow_grpc, "Serve gRPC (true/false)");
   app.add_option("--allow-metrics", f.allow_metrics, "Serve metrics (true/false)");
   app.add_option("--http-max-input-size", f.max_body_bytes, "Largest accepted HTTP body in bytes");
   app.add_option("--log-verbose", f.log_verbose, "Verbose logging level (>= 1 logs every request)");
-  app.add_option("--log-format", f.log_format, "text | json")
-      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-format", f.log_format, "text | json")->check(CLI::IsMember({"text", "json"}));
   app.add_option("--strict-readiness", f.strict_readiness,
                  "Ready only when every model loaded (true/false)");
   app.add_option("--exit-timeout-secs", f.exit_timeout_secs,
@@ -80,16 +75,14 @@ void AddFlags(CLI::App& app, ServeFlags& f) {
                  "balancers stop sending before the listeners close (0 = close at once)")
       ->check(CLI::Range(0, 3600));
   app.add_flag("--demo", f.demo, "Serve the demo models (written to --demo-dir first)");
-  app.add_option("--demo-dir", f.demo_dir,
-                 "Where --demo writes its models (default: a temp folder)");
+  app.add_option("--demo-dir", f.demo_dir, "Where --demo writes its models (default: a temp folder)");
 }
 
 StatusOr<ModelControlMode> ParseControlMode(const std::string& s) {
   if (s == "none") return ModelControlMode::kNone;
   if (s == "poll") return ModelControlMode::kPoll;
   if (s == "explicit") return ModelControlMode::kExplicit;
-  return InvalidArgumentError("--model-control-mode must be none, poll or explicit, not '" + s +
-                              "'");
+  return InvalidArgumentError("--model-control-mode must be none, poll or explicit, not '" + s + "'");
 }
 
 // Blocks until SIGINT or SIGTERM arrives.
@@ -215,9 +208,7 @@ int ServeCommand(int argc, char** argv) {
           {{"http_port", std::to_string((*http)->port())},
            {"grpc_port", grpc ? std::to_string(grpc->port()) : "off"},
            {"metrics_port", metrics_server ? std::to_string(metrics_server->port()) : "off"},
-           {"console", "http://" +
-                           (f.address == "0.0.0.0" || f.address == "::" ? std::string("localhost")
-                                                                        : f.address) +
+           {"console", "http://" + (f.address == "0.0.0.0" || f.address == "::" ? std::string("localhost") : f.address) +
                            ":" + std::to_string((*http)->port()) + "/console"}});
 
   // Models load after the ports are open so that liveness answers at once
@@ -238,8 +229,7 @@ int ServeCommand(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::seconds(f.drain_delay_secs));
   }
   // Stop accepting, let in-flight requests answer, then unload the models.
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(f.exit_timeout_secs);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.exit_timeout_secs);
   lifecycle->Stop();
   if (grpc) grpc->Shutdown();
   (*http)->Shutdown();
