@@ -139,6 +139,7 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
   }
   const size_t n =
       options.max_series > 0 ? std::min(options.max_series, train.size()) : train.size();
+  if (n == 0) return InvalidArgumentError("no series to evaluate");
   const int h = freq.horizon, m = freq.season;
   const size_t hh = static_cast<size_t>(h);
   Matrix full(n), cut(n), valid_actual(n), test_actual(n);
