@@ -29,6 +29,8 @@ constexpr const char* kUsage =
     "  --models LIST       comma-separated local models (default: all:\n"
     "                      snaive,naive2,ses,holt,damped,theta,ets,comb)\n"
     "  --no-xgb            leave out the global XGBoost model\n"
+    "  --refit             refit XGBoost on all data (validation window included) with\n"
+    "                      the rounds early stopping chose, for the test forecasts\n"
     "  --xgb-rows N        most recent training rows per series for XGBoost\n"
     "                      (default: hourly 400, weekly 1000)\n"
     "  --xgb-rounds N      boosting rounds at most (default 300, early stopping on validation)\n"
@@ -105,6 +107,8 @@ int ParseArgs(int argc, char** argv, bool inventory, Args* args) {
       return 0;
     } else if (a == "--no-xgb") {
       args->eval.global_model = false;
+    } else if (a == "--refit") {
+      args->eval.refit_global = true;
     } else if (a == "--backorders" && inventory) {
       args->inventory.backorders = true;
     } else if (a.starts_with("--")) {

@@ -201,13 +201,23 @@ StatusOr<EvaluationResult> EvaluateM4(const std::vector<Series>& train,
     GlobalModelOptions go = options.global;
     go.season = m;
     go.threads = options.threads;
-    if (options.progress) options.progress("xgb", 0, 3);
+    // Fit with the validation window held out (early stopping, validation
+    // forecasts), then, when asked, refit on everything with the rounds
+    // found so that the test forecasts use the most recent data too.
+    const int stages = options.refit_global ? 4 : 3;
+    if (options.progress) options.progress("xgb", 0, stages);
     ASSIGN_OR_RETURN(GlobalBoostedModel model, GlobalBoostedModel::Fit(full, go, h));
-    if (options.progress) options.progress("xgb", 1, 3);
+    if (options.progress) options.progress("xgb", 1, stages);
     ASSIGN_OR_RETURN(run.valid, model.Forecast(cut, h));
-    if (options.progress) options.progress("xgb", 2, 3);
+    if (options.progress) options.progress("xgb", 2, stages);
+    if (options.refit_global) {
+      GlobalModelOptions again = go;
+      again.rounds = model.rounds();
+      ASSIGN_OR_RETURN(model, GlobalBoostedModel::Fit(full, again, 0));
+      if (options.progress) options.progress("xgb", 3, stages);
+    }
     ASSIGN_OR_RETURN(run.test, model.Forecast(full, h));
-    if (options.progress) options.progress("xgb", 3, 3);
+    if (options.progress) options.progress("xgb", stages, stages);
     run.seconds = Seconds(start);
     run.cpu_seconds = CpuSeconds(cpu_start);
     runs.push_back(std::move(run));

@@ -62,6 +62,11 @@ struct EvaluationResult {
 struct EvaluationOptions {
   std::vector<LocalModel> models = AllLocalModels();
   bool global_model = true;
+  // Refit the global model on the whole history (validation window
+  // included) with the rounds early stopping chose, for the test forecasts.
+  // Off by default: on M4 it moved Hourly sMAPE 9.39 -> 9.32 and Weekly
+  // 8.33 -> 8.42 while doubling the fit time.
+  bool refit_global = false;
   GlobalModelOptions global;  // season is set from the frequency
   int threads = 2;
   size_t max_series = 0;  // 0: all
