@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "commands.h"
+#include "strato/forecast/command.h"
 #include "strato/perf/perf.h"
 
 namespace {
@@ -21,6 +22,7 @@ constexpr const char* kUsage =
     "  train       run a training pipeline (PIPELINE.yaml) and register the model\n"
     "  model pull  download a model (hf://, https://) into a repository as a new version\n"
     "  route       plan vehicle routes (CVRP / VRPTW) with a hybrid genetic search\n"
+    "  forecast    demand forecasting: evaluate on M4, inventory simulation\n"
     "  version     print the version\n"
     "\n"
     "Run 'strato <command> --help' for the options of a command.\n";
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   const std::string_view command = argv[1];
   if (command == "serve") return strato::cli::ServeCommand(argc - 1, argv + 1);
   if (command == "perf") return strato::RunPerfCommand(argc - 1, argv + 1);
+  if (command == "forecast") return strato::forecast::RunForecastCommand(argc - 1, argv + 1);
   if (command == "train") return strato::cli::TrainCommand(argc - 1, argv + 1);
   if (command == "model" && argc >= 3 && std::strcmp(argv[2], "pull") == 0) {
     return strato::cli::ModelPullCommand(argc - 2, argv + 2);

@@ -18,6 +18,7 @@
 #include "strato/routing/routing_backend.h"
 #include "strato/core/logging.h"
 #include "strato/core/metrics.h"
+#include "strato/forecast/forecast_backend.h"
 #include "strato/frontends/grpc_server.h"
 #include "strato/frontends/http_server.h"
 #include "strato/frontends/server_info.h"
@@ -138,6 +139,7 @@ int ServeCommand(int argc, char** argv) {
     if (const Status s = llm::WriteDemoLlmModel(dir); !s.ok()) return Fail(s);
 #endif
     if (const Status s = routing::WriteDemoRoutingModel(dir); !s.ok()) return Fail(s);
+    if (const Status s = forecast::WriteDemoForecastModel(dir); !s.ok()) return Fail(s);
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -155,6 +157,7 @@ int ServeCommand(int argc, char** argv) {
   BackendRegistry backends;
   RegisterBuiltinBackends(&backends);
   routing::RegisterRoutingBackend(&backends);
+  forecast::RegisterForecastBackend(&backends);
 #ifdef STRATO_HAVE_LLAMA
   llm::RegisterLlamaBackend(&backends);
 #endif
