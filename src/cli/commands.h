@@ -11,5 +11,7 @@ int ModelCommand(int argc, char** argv);
 int TrainCommand(int argc, char** argv);
 // `strato model pull ...`: argv[0] is "pull".
 int ModelPullCommand(int argc, char** argv);
+// strato recommend eval (recommend_command.cc).
+int RecommendCommand(int argc, char** argv);
 
 }  // namespace strato::cli
