@@ -17,6 +17,7 @@
 #endif
 #include "strato/core/logging.h"
 #include "strato/core/metrics.h"
+#include "strato/recsys/recommender_backend.h"
 #include "strato/frontends/grpc_server.h"
 #include "strato/frontends/http_server.h"
 #include "strato/frontends/server_info.h"
@@ -136,6 +137,7 @@ int ServeCommand(int argc, char** argv) {
 #ifdef STRATO_HAVE_LLAMA
     if (const Status s = llm::WriteDemoLlmModel(dir); !s.ok()) return Fail(s);
 #endif
+    if (const Status s = recsys::WriteDemoRecommenderModel(dir); !s.ok()) return Fail(s);
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -155,6 +157,7 @@ int ServeCommand(int argc, char** argv) {
 #ifdef STRATO_HAVE_LLAMA
   llm::RegisterLlamaBackend(&backends);
 #endif
+  recsys::RegisterRecommenderBackend(&backends);
 
   ModelManagerOptions mopts;
   mopts.repositories = f.repositories;
