@@ -29,8 +29,8 @@ SyntheticCatalogue MakeSyntheticCatalogue(int32_t users, int32_t items, uint64_t
     const int32_t group = u % kGroups;
     for (int32_t i = 0; i < items; ++i) {
       // Popular items (low ids) and the user's own group are likelier.
-      const double base = 0.02 + 0.10 * (1.0 - static_cast<double>(i) / items);
-      const double p = (i % kGroups == group) ? base + 0.35 : base;
+      const double base = 0.01 + 0.06 * (1.0 - static_cast<double>(i) / items);
+      const double p = (i % kGroups == group) ? base + 0.45 : base;
       if (u01(rng) >= p) continue;
       const float rating = (i % kGroups == group) ? 4.0f + static_cast<float>(u01(rng) < 0.5)
                                                   : 2.0f + static_cast<float>(u01(rng) < 0.5);
