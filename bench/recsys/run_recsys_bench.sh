@@ -5,4 +5,4 @@ set -euo pipefail
 BUILD="${1:-build/release}"
 ITEMS="${2:-1000000}"
 "$BUILD/bench/recsys/recsys_topk_bench" --items "$ITEMS" --factors 64 --queries 200 --k 10 \
-  --ef 100 --m 16 --ef-construction 100 --build-threads "$(nproc)" --concurrency 64
+  --ef 100,400,1000 --m 16 --ef-construction 100 --build-threads "$(nproc)" --concurrency 64

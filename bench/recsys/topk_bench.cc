@@ -4,7 +4,7 @@
 // at concurrency 1 and N (threads issuing queries at once), with the speed-up.
 //
 // Usage: recsys_topk_bench [--items N] [--factors F] [--queries Q] [--k K]
-//          [--ef E] [--m M] [--ef-construction C] [--build-threads T]
+//          [--ef E1,E2,...] [--m M] [--ef-construction C] [--build-threads T]
 //          [--concurrency N] [--seed S]
 #include <atomic>
 #include <chrono>
@@ -30,7 +30,7 @@ struct Flags {
   int factors = 64;
   int queries = 200;
   int k = 10;
-  int ef = 100;
+  std::vector<int> efs{100, 400, 1000};
   int m = 16;
   int ef_construction = 100;
   int build_threads = 2;
@@ -105,7 +105,8 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
     else
       return false;
   }
-  return f->items > 0 && f->factors > 0 && f->queries > 0 && f->k > 0 && f->concurrency > 0;
+  return !f->efs.empty() && f->items > 0 && f->factors > 0 && f->queries > 0 && f->k > 0 &&
+         f->concurrency > 0;
 }
 
 }  // namespace
@@ -140,33 +141,41 @@ int main(int argc, char** argv) {
   options.ef_construction = flags.ef_construction;
   options.threads = flags.build_threads;
   HnswMipsIndex hnsw(y, flags.factors, options);
-  hnsw.SetEf(flags.ef);
   const double build_s = Now() - t0;
   std::fprintf(stderr, "built HNSW (M=%d, ef_construction=%d, %d threads) in %.1f s\n", flags.m,
                flags.ef_construction, flags.build_threads, build_s);
 
-  size_t found = 0;
-  for (const auto& q : queries) {
-    const auto a = exact.Search(q, flags.k);
-    const auto b = hnsw.Search(q, flags.k);
-    for (const ScoredItem& x : b) {
-      for (const ScoredItem& e : a) found += x.item == e.item ? 1 : 0;
-    }
-  }
-  const double recall =
-      static_cast<double>(found) / (static_cast<double>(queries.size()) * flags.k);
   std::printf(
-      "catalogue %lld items x %d factors, k=%d, %d queries, HNSW M=%d ef=%d (build %.1f s)\n",
-      static_cast<long long>(flags.items), flags.factors, flags.k, flags.queries, flags.m, flags.ef,
-      build_s);
-  std::printf("recall@%d of HNSW vs exact: %.4f\n", flags.k, recall);
-  for (const int c : {1, flags.concurrency}) {
-    const double exact_qps = QueriesPerSecond(
-        queries, c, [&](const std::vector<float>& q) { exact.Search(q, flags.k); });
-    const double hnsw_qps =
-        QueriesPerSecond(queries, c, [&](const std::vector<float>& q) { hnsw.Search(q, flags.k); });
-    std::printf("concurrency %3d: exact %10.1f q/s  HNSW %10.1f q/s  speed-up %.1fx\n", c,
-                exact_qps, hnsw_qps, hnsw_qps / exact_qps);
+      "catalogue %lld items x %d factors, k=%d, %d queries, HNSW M=%d ef_construction=%d "
+      "(build %.1f s, %d threads)\n",
+      static_cast<long long>(flags.items), flags.factors, flags.k, flags.queries, flags.m,
+      flags.ef_construction, build_s, flags.build_threads);
+  std::vector<std::vector<ScoredItem>> truth;
+  for (const auto& q : queries) truth.push_back(exact.Search(q, flags.k));
+  double exact_qps[2];
+  const int levels[2] = {1, flags.concurrency};
+  for (int c = 0; c < 2; ++c) {
+    exact_qps[c] = QueriesPerSecond(queries, levels[c],
+                                    [&](const std::vector<float>& q) { exact.Search(q, flags.k); });
+    std::printf("exact: concurrency %3d  %10.1f q/s\n", levels[c], exact_qps[c]);
+  }
+  for (const int ef : flags.efs) {
+    hnsw.SetEf(ef);
+    size_t found = 0;
+    for (size_t q = 0; q < queries.size(); ++q) {
+      for (const ScoredItem& x : hnsw.Search(queries[q], flags.k)) {
+        for (const ScoredItem& e : truth[q]) found += x.item == e.item ? 1 : 0;
+      }
+    }
+    const double recall =
+        static_cast<double>(found) / (static_cast<double>(queries.size()) * flags.k);
+    std::printf("HNSW ef=%4d: recall@%d %.4f", ef, flags.k, recall);
+    for (int c = 0; c < 2; ++c) {
+      const double qps = QueriesPerSecond(
+          queries, levels[c], [&](const std::vector<float>& q) { hnsw.Search(q, flags.k); });
+      std::printf("  | concurrency %d: %.1f q/s, %.1fx exact", levels[c], qps, qps / exact_qps[c]);
+    }
+    std::printf("\n");
   }
   return 0;
 }
