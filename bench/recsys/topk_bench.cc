@@ -90,9 +90,15 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
       f->queries = std::atoi(v);
     else if (a == "--k")
       f->k = std::atoi(v);
-    else if (a == "--ef")
-      f->ef = std::atoi(v);
-    else if (a == "--m")
+    else if (a == "--ef") {
+      f->efs.clear();
+      for (const char* p = v; *p != '\0';) {
+        char* end = nullptr;
+        f->efs.push_back(static_cast<int>(std::strtol(p, &end, 10)));
+        if (end == p) return false;
+        p = *end == ',' ? end + 1 : end;
+      }
+    } else if (a == "--m")
       f->m = std::atoi(v);
     else if (a == "--ef-construction")
       f->ef_construction = std::atoi(v);
