@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev  # model registry catalogue
   libcurl4-openssl-dev libssl-dev  # strato model pull (HTTPS downloads, sha256)
+  libeigen3-dev libhnswlib-dev  # recommenders (src/recsys): dense algebra, approximate top-k
   # real components used by tests and benchmarks
   prometheus nginx wrk python3-grpcio python3-grpc-tools python3-protobuf python3-numpy
   procps psmisc iproute2

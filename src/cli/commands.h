@@ -13,5 +13,7 @@ int TrainCommand(int argc, char** argv);
 int ModelPullCommand(int argc, char** argv);
 // strato route solve|check (route_command.cc).
 int RouteCommand(int argc, char** argv);
+// strato recommend eval (recommend_command.cc).
+int RecommendCommand(int argc, char** argv);
 
 }  // namespace strato::cli

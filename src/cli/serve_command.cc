@@ -19,6 +19,7 @@
 #include "strato/core/logging.h"
 #include "strato/core/metrics.h"
 #include "strato/forecast/forecast_backend.h"
+#include "strato/recsys/recommender_backend.h"
 #include "strato/frontends/grpc_server.h"
 #include "strato/frontends/http_server.h"
 #include "strato/frontends/server_info.h"
@@ -140,6 +141,7 @@ int ServeCommand(int argc, char** argv) {
 #endif
     if (const Status s = routing::WriteDemoRoutingModel(dir); !s.ok()) return Fail(s);
     if (const Status s = forecast::WriteDemoForecastModel(dir); !s.ok()) return Fail(s);
+    if (const Status s = recsys::WriteDemoRecommenderModel(dir); !s.ok()) return Fail(s);
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -161,6 +163,7 @@ int ServeCommand(int argc, char** argv) {
 #ifdef STRATO_HAVE_LLAMA
   llm::RegisterLlamaBackend(&backends);
 #endif
+  recsys::RegisterRecommenderBackend(&backends);
 
   ModelManagerOptions mopts;
   mopts.repositories = f.repositories;
