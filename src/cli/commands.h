@@ -11,5 +11,7 @@ int ModelCommand(int argc, char** argv);
 int TrainCommand(int argc, char** argv);
 // `strato model pull ...`: argv[0] is "pull".
 int ModelPullCommand(int argc, char** argv);
+// strato sentiment train|predict|eval (sentiment_command.cc).
+int SentimentCommand(int argc, char** argv);
 
 }  // namespace strato::cli

@@ -20,6 +20,7 @@
 #include "strato/frontends/grpc_server.h"
 #include "strato/frontends/http_server.h"
 #include "strato/frontends/server_info.h"
+#include "strato/sentiment/backend.h"
 #include "strato/server/model_manager.h"
 
 namespace strato::cli {
@@ -136,6 +137,7 @@ int ServeCommand(int argc, char** argv) {
 #ifdef STRATO_HAVE_LLAMA
     if (const Status s = llm::WriteDemoLlmModel(dir); !s.ok()) return Fail(s);
 #endif
+    if (const Status s = sentiment::WriteDemoSentimentModel(dir); !s.ok()) return Fail(s);
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -152,6 +154,7 @@ int ServeCommand(int argc, char** argv) {
   RegisterProcessMetrics(&metrics);
   BackendRegistry backends;
   RegisterBuiltinBackends(&backends);
+  sentiment::RegisterSentimentBackend(&backends);
 #ifdef STRATO_HAVE_LLAMA
   llm::RegisterLlamaBackend(&backends);
 #endif
