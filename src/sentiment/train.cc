@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <unordered_map>
 
 #include "trainers.h"
 
@@ -113,17 +112,19 @@ StatusOr<TrainResult> Train(const std::vector<LabeledText>& data, const TrainOpt
   // 3. Feature space: a vocabulary from the training part, or hashing.
   text::Featurizer featurizer(options.tokenizer, options.ngrams, options.hash_buckets);
   if (options.hash_buckets == 0) {
-    std::unordered_map<uint64_t, uint32_t> document_counts;
+    std::vector<uint64_t> occurrences;  // each text's distinct n-grams
+    std::vector<uint64_t> distinct;
     for (size_t i = 0; i < data.size(); ++i) {
       if (in_holdout[i]) continue;
-      std::vector<uint64_t> distinct = hashes[i];
+      distinct = hashes[i];
       std::sort(distinct.begin(), distinct.end());
       distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-      for (const uint64_t h : distinct) ++document_counts[h];
+      occurrences.insert(occurrences.end(), distinct.begin(), distinct.end());
     }
-    featurizer = text::Featurizer(
-        options.tokenizer, options.ngrams,
-        text::Vocabulary::Build(document_counts, options.min_count, options.max_features));
+    featurizer =
+        text::Featurizer(options.tokenizer, options.ngrams,
+                         text::Vocabulary::BuildFromOccurrences(
+                             std::move(occurrences), options.min_count, options.max_features));
   }
   const size_t dimension = featurizer.dimension();
   if (dimension == 0) return InvalidArgumentError("no n-gram passed the vocabulary limits");

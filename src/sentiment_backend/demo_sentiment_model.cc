@@ -79,9 +79,13 @@ Status WriteDemoSentimentModel(const fs::path& dir) {
     data = fs::absolute(data).lexically_normal();
   }
   std::ofstream config(model_dir / "config.pbtxt", std::ios::trunc);
+  // NB-SVM alone trains in a few seconds on SST-2 (the ensemble, one point
+  // more accurate on its dev split, takes several times longer), which keeps
+  // `serve --demo` ready quickly even on a first start without a cache.
   config << ModelConfigText(
-      "sentiment",
-      "parameters { key: \"train_tsv\" value { string_value: \"" + data.string() + "\" } }\n");
+      "sentiment", "parameters { key: \"train_tsv\" value { string_value: \"" + data.string() +
+                       "\" } }\n"
+                       "parameters { key: \"family\" value { string_value: \"nbsvm\" } }\n");
   config.close();
   if (!config)
     return InternalError("cannot write the demo sentiment model's config in " + dir.string());

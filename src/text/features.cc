@@ -103,6 +103,25 @@ Vocabulary Vocabulary::Build(const std::unordered_map<uint64_t, uint32_t>& docum
   for (const auto& [hash, count] : document_counts) {
     if (count >= min_count) kept.emplace_back(count, hash);
   }
+  return FromSortedCounts(std::move(kept), max_size);
+}
+
+Vocabulary Vocabulary::BuildFromOccurrences(std::vector<uint64_t> distinct_per_text,
+                                            uint32_t min_count, size_t max_size) {
+  // Sorting and counting runs beats a node-based map by a wide margin here.
+  std::sort(distinct_per_text.begin(), distinct_per_text.end());
+  std::vector<std::pair<uint32_t, uint64_t>> kept;
+  for (size_t i = 0; i < distinct_per_text.size();) {
+    size_t j = i + 1;
+    while (j < distinct_per_text.size() && distinct_per_text[j] == distinct_per_text[i]) ++j;
+    if (j - i >= min_count) kept.emplace_back(static_cast<uint32_t>(j - i), distinct_per_text[i]);
+    i = j;
+  }
+  return FromSortedCounts(std::move(kept), max_size);
+}
+
+Vocabulary Vocabulary::FromSortedCounts(std::vector<std::pair<uint32_t, uint64_t>> kept,
+                                        size_t max_size) {
   std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
@@ -110,24 +129,36 @@ Vocabulary Vocabulary::Build(const std::unordered_map<uint64_t, uint32_t>& docum
   std::vector<uint64_t> hashes;
   hashes.reserve(kept.size());
   for (const auto& entry : kept) hashes.push_back(entry.second);
-  return *FromHashes(std::move(hashes));
+  return *FromHashes(std::move(hashes));  // distinct by construction
 }
 
 StatusOr<Vocabulary> Vocabulary::FromHashes(std::vector<uint64_t> hashes) {
   Vocabulary v;
-  v.index_.reserve(hashes.size());
-  for (size_t i = 0; i < hashes.size(); ++i) {
-    if (!v.index_.emplace(hashes[i], static_cast<uint32_t>(i)).second) {
-      return InvalidArgumentError("vocabulary repeats an entry at id " + std::to_string(i));
-    }
-  }
+  size_t capacity = 16;
+  while (capacity < hashes.size() * 2) capacity *= 2;
+  v.slots_.assign(capacity, 0);
+  v.mask_ = capacity - 1;
   v.hashes_ = std::move(hashes);
+  for (size_t i = 0; i < v.hashes_.size(); ++i) {
+    uint64_t slot = v.hashes_[i] & v.mask_;
+    while (v.slots_[slot] != 0) {
+      if (v.hashes_[v.slots_[slot] - 1] == v.hashes_[i]) {
+        return InvalidArgumentError("vocabulary repeats an entry at id " + std::to_string(i));
+      }
+      slot = (slot + 1) & v.mask_;
+    }
+    v.slots_[slot] = static_cast<uint32_t>(i + 1);
+  }
   return v;
 }
 
 int64_t Vocabulary::Find(uint64_t hash) const {
-  const auto it = index_.find(hash);
-  return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
+  if (hashes_.empty()) return -1;
+  for (uint64_t slot = hash & mask_;; slot = (slot + 1) & mask_) {
+    const uint32_t entry = slots_[slot];
+    if (entry == 0) return -1;
+    if (hashes_[entry - 1] == hash) return static_cast<int64_t>(entry) - 1;
+  }
 }
 
 Featurizer::Featurizer(TokenizerOptions tokenizer, NgramOptions ngrams, Vocabulary vocabulary)

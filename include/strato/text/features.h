@@ -48,7 +48,9 @@ void ExtractNgrams(std::span<const std::string> tokens, const NgramOptions& opti
 // Hash of a word n-gram (the tokens in order).
 uint64_t HashWordNgram(std::span<const std::string> tokens);
 
-// Maps n-gram hashes to dense ids 0..size()-1.
+// Maps n-gram hashes to dense ids 0..size()-1. Lookups probe an
+// open-addressing table (linear probing, load <= 1/2): Find is on the
+// serving path once per n-gram.
 class Vocabulary {
  public:
   Vocabulary() = default;
@@ -57,6 +59,9 @@ class Vocabulary {
   // hash, so the result does not depend on map iteration order.
   static Vocabulary Build(const std::unordered_map<uint64_t, uint32_t>& document_counts,
                           uint32_t min_count, size_t max_size);
+  // Same, from every text's distinct hashes concatenated (any order).
+  static Vocabulary BuildFromOccurrences(std::vector<uint64_t> distinct_per_text,
+                                         uint32_t min_count, size_t max_size);
   // Restores a vocabulary saved as its hashes in id order.
   static StatusOr<Vocabulary> FromHashes(std::vector<uint64_t> hashes);
 
@@ -66,8 +71,13 @@ class Vocabulary {
   const std::vector<uint64_t>& hashes() const { return hashes_; }
 
  private:
+  static Vocabulary FromSortedCounts(std::vector<std::pair<uint32_t, uint64_t>> kept,
+                                     size_t max_size);
+
   std::vector<uint64_t> hashes_;
-  std::unordered_map<uint64_t, uint32_t> index_;
+  // Open addressing: slots_[i] = id + 1 of the hash stored there, 0 = empty.
+  std::vector<uint32_t> slots_;
+  uint64_t mask_ = 0;
 };
 
 // A text turned into features: the tokens, and for every n-gram occurrence
