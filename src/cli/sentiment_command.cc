@@ -67,9 +67,10 @@ std::string ScoresJson(const std::vector<Scores>& scores) {
 }
 
 struct TrainFlags {
-  std::string data, eval, output, repository, model_name = "sentiment", report;
+  std::string data, eval, validation, output, repository, model_name = "sentiment", report;
   size_t max_rows = 0;
   bool quiet = false;
+  bool search = false;
   std::string word_ngrams = "1-3", char_ngrams = "0";
   sentiment::TrainOptions options;
 };
@@ -107,6 +108,37 @@ int Train(TrainFlags& f) {
     auto rows = sentiment::ReadTsv(f.eval);
     if (!rows.ok()) return Fail("train", rows.status());
     eval = std::move(rows).value();
+  }
+  if (f.search) {
+    // Candidates are scored on --validation, or on every 10th training text
+    // (then trained on the other nine tenths).
+    std::vector<sentiment::LabeledText> search_train, search_validation;
+    if (!f.validation.empty()) {
+      auto rows = sentiment::ReadTsv(f.validation);
+      if (!rows.ok()) return Fail("train", rows.status());
+      search_train = *data;
+      search_validation = std::move(rows).value();
+    } else {
+      for (size_t i = 0; i < data->size(); ++i) {
+        ((i % 10 == 9) ? search_validation : search_train).push_back((*data)[i]);
+      }
+    }
+    std::printf("parameter search: %s, scored on %zu validation texts%s\n",
+                f.options.family.c_str(), search_validation.size(),
+                f.validation.empty() ? " (every 10th training text)" : "");
+    std::printf("  %-9s %-28s %9s %9s\n", "family", "parameters", "accuracy", "log-loss");
+    auto searched = sentiment::SearchParameters(
+        search_train, search_validation, f.options, [](const sentiment::Trial& t) {
+          std::printf("  %-9s %-28s %8.2f%% %9.4f\n", t.family.c_str(), t.parameters.c_str(),
+                      100 * t.validation.accuracy, t.validation.log_loss);
+          std::fflush(stdout);
+        });
+    if (!searched.ok()) return Fail("train", searched.status());
+    f.options = searched->best;
+    std::printf("chosen: nbsvm lr=%g epochs=%d; fasttext lr=%g dim=%d epochs=%d\n",
+                f.options.nbsvm.learning_rate, f.options.nbsvm.epochs,
+                f.options.fasttext.learning_rate, f.options.fasttext.dim,
+                f.options.fasttext.epochs);
   }
   std::printf("training %s on %zu texts from %s\n", f.options.family.c_str(), data->size(),
               f.data.c_str());
@@ -292,6 +324,10 @@ int SentimentCommand(int argc, char** argv) {
   train_cmd->add_option("--eval", tf.eval, "TSV to report accuracy and calibration on");
   train_cmd->add_option("--family", tf.options.family, "nbsvm | fasttext | ensemble")
       ->check(CLI::IsMember({"nbsvm", "fasttext", "ensemble"}));
+  train_cmd->add_flag(
+      "--search", tf.search,
+      "Search the families' parameters first (scored on --validation, or on every 10th text)");
+  train_cmd->add_option("--validation", tf.validation, "TSV that --search scores candidates on");
   train_cmd->add_option("--output", tf.output, "Write the model file here");
   train_cmd->add_option("--model-repository", tf.repository,
                         "Register the model as the next version in this repository");

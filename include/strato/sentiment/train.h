@@ -90,6 +90,28 @@ struct TrainResult {
 
 StatusOr<TrainResult> Train(const std::vector<LabeledText>& data, const TrainOptions& options);
 
+// Parameter search: a small grid per family (NB-SVM learning rate and
+// epochs; fastText learning rate, dimension and epochs), each candidate
+// trained on `data` and scored on `validation` (log-loss of its calibrated
+// probabilities, the smoother criterion on small sets; accuracy reported).
+// For "ensemble" each family is searched alone, then the ensemble is
+// trained with the winners. Returns the options to train with.
+struct Trial {
+  std::string family;
+  std::string parameters;  // "lr=0.05 epochs=3"
+  Scores validation;
+};
+
+struct SearchResult {
+  TrainOptions best;
+  std::vector<Trial> trials;
+};
+
+StatusOr<SearchResult> SearchParameters(const std::vector<LabeledText>& data,
+                                        const std::vector<LabeledText>& validation,
+                                        const TrainOptions& base,
+                                        const std::function<void(const Trial&)>& on_trial = {});
+
 // Scores every family alone and the served output on `data`. Texts the
 // tokenizer refuses are an error naming the row.
 StatusOr<std::vector<Scores>> Evaluate(const SentimentModel& model,
