@@ -160,6 +160,8 @@ int TrainCommand(int argc, char** argv) {
     std::fprintf(stderr, "strato train: %s\n", summary.status().message().c_str());
     return 1;
   }
+  for (const std::string& warning : summary->warnings)
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
   std::printf("pipeline %s: selection metric %s\n", config->name.c_str(),
               summary->selection_metric.c_str());
   for (const auto& [set, metrics] : summary->metrics) {
