@@ -15,5 +15,7 @@ int ModelPullCommand(int argc, char** argv);
 int RouteCommand(int argc, char** argv);
 // strato recommend eval (recommend_command.cc).
 int RecommendCommand(int argc, char** argv);
+// strato sentiment train|predict|eval (sentiment_command.cc).
+int SentimentCommand(int argc, char** argv);
 
 }  // namespace strato::cli

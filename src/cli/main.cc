@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "  route       plan vehicle routes (CVRP / VRPTW) with a hybrid genetic search\n"
     "  forecast    demand forecasting: evaluate on M4, inventory simulation\n"
     "  recommend   evaluate the recommenders on MovieLens 100K (recommend eval)\n"
+    "  sentiment   train, predict and evaluate sentiment models (text in, label out)\n"
     "  version     print the version\n"
     "\n"
     "Run 'strato <command> --help' for the options of a command.\n";
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "model") return strato::cli::ModelCommand(argc - 1, argv + 1);
   if (command == "route") return strato::cli::RouteCommand(argc - 1, argv + 1);
   if (command == "recommend") return strato::cli::RecommendCommand(argc - 1, argv + 1);
+  if (command == "sentiment") return strato::cli::SentimentCommand(argc - 1, argv + 1);
   if (command == "demo-repo") return strato::cli::DemoRepoCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::puts("strato 0.1.0");

@@ -23,6 +23,7 @@
 #include "strato/frontends/grpc_server.h"
 #include "strato/frontends/http_server.h"
 #include "strato/frontends/server_info.h"
+#include "strato/sentiment/backend.h"
 #include "strato/server/model_manager.h"
 
 namespace strato::cli {
@@ -142,6 +143,7 @@ int ServeCommand(int argc, char** argv) {
     if (const Status s = routing::WriteDemoRoutingModel(dir); !s.ok()) return Fail(s);
     if (const Status s = forecast::WriteDemoForecastModel(dir); !s.ok()) return Fail(s);
     if (const Status s = recsys::WriteDemoRecommenderModel(dir); !s.ok()) return Fail(s);
+    if (const Status s = sentiment::WriteDemoSentimentModel(dir); !s.ok()) return Fail(s);
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -160,6 +162,7 @@ int ServeCommand(int argc, char** argv) {
   RegisterBuiltinBackends(&backends);
   routing::RegisterRoutingBackend(&backends);
   forecast::RegisterForecastBackend(&backends);
+  sentiment::RegisterSentimentBackend(&backends);
 #ifdef STRATO_HAVE_LLAMA
   llm::RegisterLlamaBackend(&backends);
 #endif

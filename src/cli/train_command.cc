@@ -29,6 +29,10 @@ constexpr const char* kTrainUsage =
     "  --no-register      do not register a model version (report and artefacts only)\n"
     "  --threads N        XGBoost threads (overrides train.threads)\n"
     "  --output DIR       where to write the report and artefacts (overrides output:)\n"
+    "  --model-repository DIR  register into this model repository (overrides\n"
+    "                     register.repository, so running an example never writes\n"
+    "                     into the checkout)\n"
+    "  --model NAME       model name to register as (overrides register.model)\n"
     "  --check            parse and check the pipeline file only\n"
     "  --predict DIR      predict with a saved version folder (transform.json + model.json)\n"
     "  --data FILE        rows to predict (CSV/TSV/whitespace with a header line, or\n"
@@ -73,7 +77,7 @@ int Predict(const std::string& dir, const std::string& data, const std::string& 
 }  // namespace
 
 int TrainCommand(int argc, char** argv) {
-  std::string pipeline, predict_dir, data, columns, output;
+  std::string pipeline, predict_dir, data, columns, output, repository, model_name;
   train::RunOptions options;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
@@ -102,6 +106,10 @@ int TrainCommand(int argc, char** argv) {
       }
     } else if (a == "--output") {
       output = value("--output");
+    } else if (a == "--model-repository") {
+      repository = value("--model-repository");
+    } else if (a == "--model") {
+      model_name = value("--model");
     } else if (a == "--predict") {
       predict_dir = value("--predict");
     } else if (a == "--data") {
@@ -135,6 +143,14 @@ int TrainCommand(int argc, char** argv) {
     return 1;
   }
   if (!output.empty()) config->output_dir = output;
+  if (!repository.empty()) config->repository = repository;
+  if (!model_name.empty()) config->model_name = model_name;
+  if (!config->repository.empty() && config->model_name.empty()) config->model_name = config->name;
+  if (config->model_name.find('/') != std::string::npos) {
+    std::fprintf(stderr, "strato train: --model '%s' is not a folder name\n",
+                 config->model_name.c_str());
+    return 2;
+  }
   if (check_only) {
     std::printf("%s: OK\n", pipeline.c_str());
     return 0;
@@ -144,6 +160,8 @@ int TrainCommand(int argc, char** argv) {
     std::fprintf(stderr, "strato train: %s\n", summary.status().message().c_str());
     return 1;
   }
+  for (const std::string& warning : summary->warnings)
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
   std::printf("pipeline %s: selection metric %s\n", config->name.c_str(),
               summary->selection_metric.c_str());
   for (const auto& [set, metrics] : summary->metrics) {

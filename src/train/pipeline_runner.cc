@@ -21,6 +21,7 @@
 #include "strato/train/search.h"
 #include "strato/train/split.h"
 #include "strato/train/xgb_trainer.h"
+#include "strato/train/leakage.h"
 
 namespace strato::train {
 namespace {
@@ -416,10 +417,18 @@ StatusOr<RunSummary> RunPipeline(const PipelineConfig& c, const RunOptions& opti
   st.metric = c.metric.empty() ? DefaultMetric(c.task) : c.metric;
   RETURN_IF_ERROR(PrepareMatrices(st));
   RETURN_IF_ERROR(CheckMetric(st));
+  std::vector<std::string> leak_warnings;
+  if (c.task != "regression") {
+    for (const LeakingFeature& f : FindLeakingFeatures(st.train, st.transform.feature_names())) {
+      leak_warnings.push_back(LeakageWarning(f));
+      st.data.report.warnings.push_back(leak_warnings.back());
+    }
+  }
   if (!c.search.method.empty()) RETURN_IF_ERROR(SearchParams(st));
   RETURN_IF_ERROR(TrainFinal(st));
   RETURN_IF_ERROR(EvaluateAll(st));
   RunSummary summary;
+  summary.warnings = std::move(leak_warnings);
   summary.selection_metric = st.metric;
   summary.train_seconds = st.outcome.seconds;
   for (const auto& e : st.evals) summary.metrics[e.name] = e.metrics;

@@ -245,6 +245,32 @@ class BadInputTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("auc=", out.stdout)
 
+    def test_register_into_a_chosen_repository(self):
+        # --model-repository/--model send registration elsewhere (a pipeline
+        # without a register: section here), so examples need not write into
+        # the checkout.
+        write(os.path.join(self.tmp, "data.csv"), "a,b,c,y\n" + self.good_rows())
+        pipeline = write(os.path.join(self.tmp, "pipeline.yaml"), BASE.format(data="data.csv"))
+        repo = os.path.join(self.tmp, "elsewhere")
+        out = train(pipeline, "--quiet", "--model-repository", repo, "--model", "chosen")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertTrue(os.path.isdir(os.path.join(repo, "chosen", "1")), os.listdir(self.tmp))
+        out = train(pipeline, "--quiet", "--model-repository", repo, "--model", "a/b")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("not a folder name", out.stderr)
+
+    def test_warns_when_one_feature_determines_the_label(self):
+        # Column b is 10 exactly when y is 1: the CLI and the report say so.
+        rows = "".join(f"{i % 7},{10 * (i % 2)},{'A' if i % 3 else 'B'},{i % 2}\n" for i in range(200))
+        out = self.run_pipeline("a,b,c,y\n" + rows)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("warning: feature 'b' alone predicts the label", out.stderr)
+        self.assertIn("alone predicts the label", read(os.path.join(self.tmp, "out", "report.html")))
+        # Without that column there is nothing to warn about.
+        out = self.run_pipeline("a,b,c,y\n" + self.good_rows(200))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertNotIn("alone predicts", out.stderr)
+
     def test_malformed_row(self):
         out = self.run_pipeline("a,b,c,y\n1,2,A,0\n3,4\n" + self.good_rows())
         self.assertFails(out, "data.csv:3:", "expected 4 fields, found 2", "column 'c' is missing")

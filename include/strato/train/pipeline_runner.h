@@ -30,6 +30,7 @@ struct RunSummary {
   std::string output_dir;
   int64_t version = 0;  // 0 when not registered
   std::string register_note;
+  std::vector<std::string> warnings;  // e.g. a feature that alone determines the label
   std::map<std::string, std::map<std::string, double>> metrics;  // set -> metric -> value
   std::string selection_metric;
   double train_seconds = 0;

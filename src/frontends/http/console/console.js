@@ -391,10 +391,18 @@ function sampleValue(datatype, mode) {
   return mode === 'zero' ? 0 : Math.floor(Math.random() * 10);  // INT*/UINT*
 }
 
+// Sentiment models (backend "sentiment") are pre-filled with texts to score.
+const SENTIMENT_EXAMPLES = ['a charming and often affecting journey \u{1F60D}',
+                            'the plot is not worth the time, sadly'];
+
 // The KServe v2 infer body for a config: every input, its shape from dims
 // (-1 becomes 1, plus a batch dimension of 1 when the model batches).
 function requestTemplate(config, mode) {
   if (config.backend === 'routing') return routingTemplate();
+  if (config.backend === 'sentiment') {  // an empty text would be refused, so 'zero' too
+    return {inputs: [{name: 'TEXT', datatype: 'BYTES', shape: [SENTIMENT_EXAMPLES.length, 1],
+                      data: SENTIMENT_EXAMPLES}]};
+  }
   const inputs = (config.input || []).map(input => {
     const datatype = String(input.data_type || 'TYPE_FP32').replace(/^TYPE_/, '').replace(/^STRING$/, 'BYTES');
     const dims = (input.dims || []).map(d => (Number(d) < 0 ? 1 : Number(d)));
