@@ -16,6 +16,9 @@
 #include "strato/llm/llamacpp_backend.h"
 #endif
 #include "strato/core/logging.h"
+#ifdef STRATO_HAVE_SPEECH
+#include "strato/speech/speech_backends.h"
+#endif
 #include "strato/core/metrics.h"
 #include "strato/frontends/grpc_server.h"
 #include "strato/frontends/http_server.h"
@@ -136,6 +139,9 @@ int ServeCommand(int argc, char** argv) {
 #ifdef STRATO_HAVE_LLAMA
     if (const Status s = llm::WriteDemoLlmModel(dir); !s.ok()) return Fail(s);
 #endif
+#ifdef STRATO_HAVE_SPEECH
+    if (const Status s = speech::WriteDemoSpeechModels(dir); !s.ok()) return Fail(s);
+#endif
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -154,6 +160,9 @@ int ServeCommand(int argc, char** argv) {
   RegisterBuiltinBackends(&backends);
 #ifdef STRATO_HAVE_LLAMA
   llm::RegisterLlamaBackend(&backends);
+#endif
+#ifdef STRATO_HAVE_SPEECH
+  speech::RegisterSpeechBackends(&backends);
 #endif
 
   ModelManagerOptions mopts;

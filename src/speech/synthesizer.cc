@@ -53,6 +53,15 @@ int EspeakCollect(short* wav, int n, espeak_EVENT* events) {
   return 0;  // continue
 }
 
+// Language codes that are not voice file names ("en-gb" lives in gmw/en)
+// are found by language; a "+variant" suffix is then dropped.
+bool SetEspeakLanguage(const std::string& name) {
+  const std::string language = name.substr(0, name.find('+'));
+  espeak_VOICE wanted{};
+  wanted.languages = language.c_str();
+  return espeak_SetVoiceByProperties(&wanted) == EE_OK;
+}
+
 StatusOr<Pcm> SynthesizeEspeak(std::string_view voice, std::string_view text,
                                const SynthesisOptions& o) {
   std::lock_guard lock(espeak_mutex);
@@ -65,7 +74,7 @@ StatusOr<Pcm> SynthesizeEspeak(std::string_view voice, std::string_view text,
     return UnavailableError("eSpeak NG could not start (is espeak-ng-data installed?)");
   }
   const std::string name(voice);
-  if (espeak_SetVoiceByName(name.c_str()) != EE_OK) {
+  if (espeak_SetVoiceByName(name.c_str()) != EE_OK && !SetEspeakLanguage(name)) {
     return InvalidArgumentError("eSpeak NG has no voice '" + name +
                                 "' (see `espeak-ng --voices`; variants as en-us+f3)");
   }
