@@ -151,10 +151,26 @@ TEST_F(SpeechBackendTest, BadConfigsFailAtLoad) {
   EXPECT_FALSE(testing::LoadInstance(Find("tts"), v, dir_, &model).ok());
 }
 
-TEST_F(SpeechBackendTest, DemoModelsAreWritten) {
+TEST_F(SpeechBackendTest, DemoModelsAreWrittenAndTheAssistantAnswers) {
   ASSERT_TRUE(WriteDemoSpeechModels(dir_).ok());
-  EXPECT_TRUE(fs::exists(dir_ / "asr" / "config.pbtxt"));
-  EXPECT_TRUE(fs::exists(dir_ / "tts" / "config.pbtxt"));
+  for (const char* m : {"asr", "tts", "commands", "assistant"}) {
+    EXPECT_TRUE(fs::exists(dir_ / m / "config.pbtxt")) << m;
+  }
+  Loaded tts = Load("tts", "name: \"tts\" backend: \"tts\"", dir_);
+  Loaded assistant = Load("voice_assistant", "name: \"assistant\" backend: \"voice_assistant\"",
+                          dir_ / "assistant" / "1");
+  ASSERT_TRUE(tts.instance && assistant.instance);
+  auto spoken = Infer(*tts.instance, {BytesTensor("text", "turn on the kitchen light")},
+                      {{"voice", std::string("flite:kal16")}});
+  ASSERT_TRUE(spoken->status.ok());
+  auto reply = Infer(*assistant.instance, {BytesTensor("audio", OnlyBytes(*spoken, "audio"))});
+  ASSERT_TRUE(reply->status.ok()) << reply->status.ToString();
+  EXPECT_EQ(OnlyBytes(*reply, "text"), "turn on the kitchen light");
+  EXPECT_EQ(OnlyBytes(*reply, "answer"), "turning on the kitchen light");
+  EXPECT_EQ(OnlyBytes(*reply, "audio").substr(0, 4), "RIFF");
+  for (const char* stage : {"asr_ms", "intent_ms", "tts_ms"}) {
+    EXPECT_GE(std::get<double>(reply->parameters.at(stage)), 0.0) << stage;
+  }
 }
 
 }  // namespace

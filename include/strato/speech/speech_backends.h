@@ -1,5 +1,6 @@
-// The speech backends: `pocketsphinx` (speech in, text out) and `tts` (text
-// in, speech out), and the demo models that use them.
+// The speech backends: `pocketsphinx` (speech in, text out), `tts` (text in,
+// speech out) and `voice_assistant` (speech in, spoken answer out), and the
+// demo models that use them.
 //
 // pocketsphinx wire contract:
 //   inputs (exactly one of them per request, all optional in the config):
@@ -28,6 +29,10 @@
 //   response parameters: content_type, sample_rate, audio_seconds.
 //   config parameters: voice, response_format, sample_rate (defaults).
 //
+// voice_assistant: speech in, spoken answer out (see assistant_backend.cc):
+//   input "audio" BYTES [1]; outputs "text", "answer", "audio" BYTES [1];
+//   response parameters asr_ms, intent_ms, tts_ms (per-stage timings).
+//
 // Errors in the audio, text or parameters answer INVALID_ARGUMENT naming
 // the input or parameter.
 #pragma once
@@ -40,8 +45,10 @@ namespace strato::speech {
 
 void RegisterSpeechBackends(BackendRegistry* registry);
 
-// Writes the demo models "asr" (pocketsphinx, general English model) and
-// "tts" (espeak-ng/flite) into the repository folder `dir`.
+// Writes the demo models "asr" (pocketsphinx, general English model),
+// "tts" (espeak-ng/flite), "commands" (pocketsphinx, a home-automation JSGF
+// grammar) and "assistant" (voice_assistant on the same grammar) into the
+// repository folder `dir`.
 Status WriteDemoSpeechModels(const std::filesystem::path& dir);
 
 inline constexpr std::string_view kAudioInput = "audio";
