@@ -7,6 +7,7 @@
 #include "strato/speech/audio.h"
 #include "strato/speech/recognizer.h"
 #include "strato/speech/speech_backends.h"
+#include "stream_pool.h"
 #include "transcript_json.h"
 
 namespace strato::speech {
@@ -15,6 +16,7 @@ namespace {
 struct AsrSettings {
   RecognizerConfig recognizer;
   double max_audio_seconds = 600;
+  int max_streams = 8;
 };
 
 StatusOr<AsrSettings> ReadSettings(const ModelLoadContext& context) {
@@ -57,6 +59,12 @@ StatusOr<AsrSettings> ReadSettings(const ModelLoadContext& context) {
   ASSIGN_OR_RETURN(r.segment_on_silence,
                    ConfigBool(config, "segment_on_silence", r.segment_on_silence));
   ASSIGN_OR_RETURN(s.max_audio_seconds, ConfigNumber(config, "max_audio_seconds", 600));
+  double streams = 0;
+  ASSIGN_OR_RETURN(streams, ConfigNumber(config, "max_streams", s.max_streams));
+  if (streams < 1 || streams > 1024) {
+    return InvalidArgumentError("config parameter max_streams must be between 1 and 1024");
+  }
+  s.max_streams = static_cast<int>(streams);
   if (s.max_audio_seconds <= 0) {
     return InvalidArgumentError("config parameter max_audio_seconds must be positive");
   }
@@ -107,10 +115,49 @@ StatusOr<Pcm> RequestAudio(const InferenceRequest& request, double max_seconds) 
   return Pcm{std::move(samples), Recognizer::kSampleRate};
 }
 
+// The sequence id of a streaming chunk (int or string), or nullopt.
+StatusOr<std::optional<std::string>> SequenceId(const Parameters& p) {
+  auto it = p.find("sequence_id");
+  if (it == p.end()) return std::optional<std::string>();
+  if (const auto* i = std::get_if<int64_t>(&it->second)) {
+    if (*i == 0) return std::optional<std::string>();  // Triton: 0 means "not a sequence"
+    return std::optional<std::string>(std::to_string(*i));
+  }
+  if (const auto* s = std::get_if<std::string>(&it->second)) {
+    if (s->empty()) return std::optional<std::string>();
+    return std::optional<std::string>(*s);
+  }
+  return InvalidArgumentError("parameter 'sequence_id' must be an integer or a string");
+}
+
+bool Flag(const Parameters& p, std::string_view key) {
+  auto it = p.find(key);
+  if (it == p.end()) return false;
+  if (const auto* b = std::get_if<bool>(&it->second)) return *b;
+  return false;
+}
+
+std::string JoinSegments(const std::vector<Segment>& segments, const std::string& tail = {}) {
+  std::string out;
+  for (const Segment& s : segments) {
+    if (!out.empty()) out += ' ';
+    out += s.text;
+  }
+  if (!tail.empty()) {
+    if (!out.empty()) out += ' ';
+    out += tail;
+  }
+  return out;
+}
+
 class AsrInstance final : public ModelInstance {
  public:
-  AsrInstance(std::unique_ptr<Recognizer> recognizer, double max_seconds, int64_t version)
-      : recognizer_(std::move(recognizer)), max_seconds_(max_seconds), version_(version) {}
+  AsrInstance(std::unique_ptr<Recognizer> recognizer, std::shared_ptr<StreamPool> streams,
+              double max_seconds, int64_t version)
+      : recognizer_(std::move(recognizer)),
+        streams_(std::move(streams)),
+        max_seconds_(max_seconds),
+        version_(version) {}
 
   void Execute(std::vector<std::unique_ptr<InferenceRequest>>& batch) override {
     for (auto& request : batch) {
@@ -128,6 +175,13 @@ class AsrInstance final : public ModelInstance {
                               InvalidArgumentError("parameter 'language': '" + **language +
                                                    "' is not supported; this model hears English "
                                                    "(en)"));
+    }
+    auto sequence = SequenceId(request.parameters);
+    if (!sequence.ok()) return RespondWithError(request, version_, sequence.status());
+    if (sequence->has_value()) {
+      Status s = RunChunk(request, **sequence);
+      if (!s.ok()) RespondWithError(request, version_, s);
+      return;
     }
     auto audio = RequestAudio(request, max_seconds_);
     if (!audio.ok()) return RespondWithError(request, version_, audio.status());
@@ -147,7 +201,72 @@ class AsrInstance final : public ModelInstance {
     if (request.sink) request.sink->Send(std::move(response), /*final=*/true);
   }
 
+  // One chunk of a stream: feeds it and answers the transcript so far (the
+  // ended segments plus the current partial hypothesis), or on the last
+  // chunk the final transcript.
+  Status RunChunk(const InferenceRequest& request, const std::string& id) {
+    const bool start = Flag(request.parameters, "sequence_start");
+    const bool end = Flag(request.parameters, "sequence_end");
+    if (start) {
+      // A client that reopens an id it abandoned starts afresh.
+      if (streams_->Find(id).ok()) streams_->Close(id);
+    }
+    ASSIGN_OR_RETURN(auto stream, start ? streams_->Open(id) : streams_->Find(id));
+    const bool has_audio = request.FindInput(kAudioInput) != nullptr ||
+                           request.FindInput(kAudioPcmInput) != nullptr ||
+                           request.FindInput(kAudioFloatInput) != nullptr;
+    Pcm pcm;
+    if (has_audio || !end) {
+      auto audio = RequestAudio(request, max_seconds_);
+      if (!audio.ok()) {
+        streams_->Close(id);
+        return audio.status();
+      }
+      pcm = std::move(audio).value();
+    }
+    auto response = MakeResponse(request, version_);
+    {
+      std::lock_guard lock(stream->mu);
+      if (stream->recognizer == nullptr) return NotFoundError("sequence '" + id + "' was closed");
+      stream->last_used = std::chrono::steady_clock::now();
+      stream->seconds += pcm.seconds();
+      if (stream->seconds > max_seconds_) {
+        (void)stream->recognizer->Finish();
+        streams_->Close(id);
+        return InvalidArgumentError("sequence '" + id + "' exceeds " +
+                                    std::to_string(static_cast<int64_t>(max_seconds_)) +
+                                    " s of audio");
+      }
+      auto ended = stream->recognizer->Feed(pcm.samples);
+      if (!ended.ok()) return ended.status();
+      for (Segment& seg : *ended) stream->done.push_back(std::move(seg));
+      if (end) {
+        auto rest = stream->recognizer->Finish();
+        if (!rest.ok()) return rest.status();
+        for (Segment& seg : *rest) stream->done.push_back(std::move(seg));
+        Transcript t;
+        t.segments = stream->done;
+        t.text = JoinSegments(t.segments);
+        t.audio_seconds = stream->seconds;
+        response->outputs.push_back(BytesTensor(kTextOutput, t.text));
+        response->outputs.push_back(BytesTensor(kSegmentsOutput, TranscriptJson(t)));
+        response->parameters["audio_seconds"] = t.audio_seconds;
+      } else {
+        response->outputs.push_back(
+            BytesTensor(kTextOutput, JoinSegments(stream->done, stream->recognizer->Partial())));
+        response->parameters["partial"] = true;
+        response->parameters["in_speech"] = stream->recognizer->InSpeech();
+        response->parameters["segments_done"] = static_cast<int64_t>(stream->done.size());
+      }
+    }
+    if (end) streams_->Close(id);
+    response->parameters["sequence_end"] = end;
+    if (request.sink) request.sink->Send(std::move(response), /*final=*/true);
+    return Status::Ok();
+  }
+
   std::unique_ptr<Recognizer> recognizer_;
+  const std::shared_ptr<StreamPool> streams_;
   const double max_seconds_;
   const int64_t version_;
 };
@@ -155,16 +274,21 @@ class AsrInstance final : public ModelInstance {
 class AsrModel final : public Model {
  public:
   AsrModel(AsrSettings settings, int64_t version)
-      : settings_(std::move(settings)), version_(version) {}
+      : settings_(std::move(settings)),
+        streams_(std::make_shared<StreamPool>(settings_.recognizer,
+                                              static_cast<size_t>(settings_.max_streams),
+                                              std::chrono::seconds(60))),
+        version_(version) {}
 
   StatusOr<std::unique_ptr<ModelInstance>> CreateInstance(int /*index*/) override {
     ASSIGN_OR_RETURN(auto recognizer, Recognizer::Create(settings_.recognizer));
     return std::unique_ptr<ModelInstance>(std::make_unique<AsrInstance>(
-        std::move(recognizer), settings_.max_audio_seconds, version_));
+        std::move(recognizer), streams_, settings_.max_audio_seconds, version_));
   }
 
  private:
   const AsrSettings settings_;
+  const std::shared_ptr<StreamPool> streams_;
   const int64_t version_;
 };
 

@@ -137,6 +137,47 @@ TEST_F(SpeechBackendTest, RawSamplesAndBadInputs) {
   EXPECT_NE(bad_format->status.message().find("response_format"), std::string::npos);
 }
 
+TEST_F(SpeechBackendTest, StreamingChunksGivePartialsThenTheFinalText) {
+  Loaded tts = Load("tts", "name: \"tts\" backend: \"tts\"", dir_);
+  Loaded asr = Load("pocketsphinx",
+                    "name: \"cmd\" backend: \"pocketsphinx\" parameters { key: \"mode\" value { "
+                    "string_value: \"grammar\" } }",
+                    dir_);
+  ASSERT_TRUE(tts.instance && asr.instance);
+  auto spoken = Infer(*tts.instance, {BytesTensor("text", "turn off the light")},
+                      {{"response_format", std::string("pcm")},
+                       {"sample_rate", int64_t{16000}},
+                       {"voice", std::string("flite:kal16")}});
+  ASSERT_TRUE(spoken->status.ok());
+  const std::string raw = OnlyBytes(*spoken, "audio");
+  std::vector<int16_t> samples(raw.size() / 2);
+  std::memcpy(samples.data(), raw.data(), samples.size() * 2);
+  constexpr size_t kChunk = 4000;  // 0.25 s
+  std::vector<std::string> partials;
+  for (size_t pos = 0; pos < samples.size(); pos += kChunk) {
+    std::vector<int16_t> chunk(samples.begin() + pos,
+                               samples.begin() + std::min(samples.size(), pos + kChunk));
+    Parameters p = {{"sequence_id", int64_t{42}}};
+    if (pos == 0) p["sequence_start"] = true;
+    auto r = Infer(*asr.instance,
+                   {strato::testing::MakeTensor("audio_pcm", DataType::kInt16,
+                                                {static_cast<int64_t>(chunk.size())}, chunk)},
+                   p);
+    ASSERT_TRUE(r->status.ok()) << r->status.ToString();
+    EXPECT_TRUE(std::get<bool>(r->parameters.at("partial")));
+    partials.push_back(OnlyBytes(*r, "text"));
+  }
+  auto last = Infer(*asr.instance, {}, {{"sequence_id", int64_t{42}}, {"sequence_end", true}});
+  ASSERT_TRUE(last->status.ok()) << last->status.ToString();
+  EXPECT_EQ(OnlyBytes(*last, "text"), "turn off the light");
+  // Words were heard before the end of the audio.
+  ASSERT_GE(partials.size(), 3u);
+  EXPECT_FALSE(partials[partials.size() - 2].empty());
+  // The stream is closed: another chunk for it is refused.
+  auto closed = Infer(*asr.instance, {BytesTensor("audio", raw)}, {{"sequence_id", int64_t{42}}});
+  EXPECT_EQ(closed->status.code(), StatusCode::kNotFound);
+}
+
 TEST_F(SpeechBackendTest, BadConfigsFailAtLoad) {
   inference::ModelConfig c = ParseConfig(
       "name: \"x\" backend: \"pocketsphinx\" parameters { key: \"mode\" value { string_value: "

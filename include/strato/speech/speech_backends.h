@@ -14,12 +14,21 @@
 //                   "end", "probability"}]}]}
 //   request parameters: sample_rate (int, raw inputs; default 16000),
 //     language ("en" or empty; others are refused).
+//   streaming: requests carrying sequence_id (int or string) are chunks of
+//     one audio stream, sequence_start=true on the first and
+//     sequence_end=true on the last (Triton's sequence parameters). Each
+//     chunk's response holds "text" = the transcript so far (ended segments
+//     plus the partial hypothesis; response parameters partial, in_speech,
+//     segments_done); the last one the final text and segments. Send a chunk
+//     after the previous chunk's response (in order). At most max_streams
+//     streams are open at once; one idle for 60 s is closed.
 //   response parameters: audio_seconds, decode_ms.
 //   config parameters: mode (lm | grammar | keyphrase), grammar (file in
 //     the version folder, JSGF), keyphrase, keyphrase_threshold,
 //     model_root / hmm / dict / lm (paths), language_weight,
 //     word_insertion_penalty, beam, segment_on_silence (true/false),
-//     max_audio_seconds (default 600).
+//     max_audio_seconds (default 600, per request and per stream),
+//     max_streams (default 8).
 //
 // tts wire contract:
 //   input  "text"  BYTES [1]
