@@ -30,7 +30,7 @@ fail() {
 }
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-mkdir -p "$WORK/repo/asr/1" "$WORK/repo/commands/1" "$WORK/repo/tts/1"
+mkdir -p "$WORK/repo/asr/1" "$WORK/repo/commands/1" "$WORK/repo/tts/1" "$WORK/repo/assistant/1"
 cat > "$WORK/repo/asr/config.pbtxt" <<'CFG'
 name: "asr"
 backend: "pocketsphinx"
@@ -48,6 +48,11 @@ public <command> = (turn on | turn off) the <thing> [in the <room>] | what time 
 <thing> = light | radio | heater;
 <room> = kitchen | bedroom | garage;
 JSGF
+cp "$WORK/repo/commands/1/grammar.jsgf" "$WORK/repo/assistant/1/grammar.jsgf"
+cat > "$WORK/repo/assistant/config.pbtxt" <<'CFG'
+name: "assistant"
+backend: "voice_assistant"
+CFG
 cat > "$WORK/repo/tts/config.pbtxt" <<'CFG'
 name: "tts"
 backend: "tts"
@@ -63,7 +68,7 @@ for _ in $(seq 1 200); do
   kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited"
   sleep 0.1
 done
-for m in asr commands tts; do curl -sf "$BASE/v2/models/$m/ready" >/dev/null || fail "model $m not ready"; done
+for m in asr commands tts assistant; do curl -sf "$BASE/v2/models/$m/ready" >/dev/null || fail "model $m not ready"; done
 
 LIBRIVOX="$SRC/../shared/datasets/speech/librivox/sense_and_sensibility_01_austen_64kb-0880.wav"
 [ -f "$LIBRIVOX" ] || { echo "note: $LIBRIVOX absent; the LibriVox check is skipped"; LIBRIVOX=""; }
@@ -103,6 +108,31 @@ text = [o for o in r["outputs"] if o["name"] == "text"][0]["data"][0]
 assert text == "what time is it", r
 PYEOF
 echo "ok - tts and asr over KServe v2 (binary BYTES)"
+
+# Streaming recognition over gRPC: 0.25 s chunks in, partial results out.
+sox "$WORK/spoken.wav" -r 16000 "$WORK/spoken16.wav"
+"$PY" "$HERE/grpc_stream_asr.py" "127.0.0.1:$GRPC_PORT" "$SRC/proto" commands "$WORK/spoken16.wav" "what time is it" \
+  || fail "gRPC streaming recognition"
+
+# The voice assistant: a spoken command in, the spoken answer out, with per-stage timings.
+"$PY" - "$WORK/spoken.wav" "$BASE" <<'PYEOF' || fail "voice assistant"
+import json, struct, sys, urllib.request
+wav = open(sys.argv[1], "rb").read()
+header = json.dumps({"inputs": [{"name": "audio", "datatype": "BYTES", "shape": [1],
+                                 "parameters": {"binary_data_size": len(wav) + 4}}],
+                     "outputs": [{"name": "text"}, {"name": "answer"}]}).encode()
+req = urllib.request.Request(sys.argv[2] + "/v2/models/assistant/infer", data=header + struct.pack("<I", len(wav)) + wav,
+                             headers={"Content-Type": "application/octet-stream",
+                                      "Inference-Header-Content-Length": str(len(header))})
+r = json.load(urllib.request.urlopen(req))
+out = {o["name"]: o["data"][0] for o in r["outputs"]}
+assert out["text"] == "what time is it", out
+assert out["answer"].startswith("it is "), out
+p = r["parameters"]
+assert all(p[k] >= 0 for k in ("asr_ms", "intent_ms", "tts_ms")), p
+print(f"ok - voice assistant heard {out['text']!r}, answered {out['answer']!r}; "
+      f"asr {p['asr_ms']:.0f} ms, intent {p['intent_ms']:.2f} ms, tts {p['tts_ms']:.0f} ms")
+PYEOF
 
 # expect_400 NAME PARAM FRAGMENT CURL_ARGS...: a 400 in OpenAI's error shape
 # naming PARAM ("-": any) whose message contains FRAGMENT.
