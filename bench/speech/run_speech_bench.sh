@@ -21,7 +21,7 @@ for f in "$STRATO" "$EVAL"; do [ -x "$f" ] || { echo "build $f first (cmake --bu
 command -v pocketsphinx_continuous >/dev/null || { echo "install pocketsphinx (scripts/setup.sh)"; exit 1; }
 
 # The decoder settings chosen on the synthetic dev set (tune.sh); see docs/usecases/speech.md.
-SETTINGS=${SPEECH_SETTINGS:-"--no-segment"}
+SETTINGS=${SPEECH_SETTINGS:-""}
 WORK=$(mktemp -d)
 SERVER_PID=""
 cleanup() {
@@ -60,19 +60,20 @@ PORT=$(free_port)
 SERVER_PID=$!
 for _ in $(seq 1 300); do curl -sf "127.0.0.1:$PORT/v2/models/asr/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 python3 "$HERE/transcribe_http.py" "http://127.0.0.1:$PORT" asr 1 1 "${FILES[@]}" > "$WORK/strato.hyp" 2>/dev/null
-echo "strato asr ($SETTINGS) over /v1/audio/transcriptions: $(python3 "$HERE/wer.py" "$DATA/transcription" "$WORK/strato.hyp" | tail -1)"
+echo "strato asr (${SETTINGS:-default settings}) over /v1/audio/transcriptions: $(python3 "$HERE/wer.py" "$DATA/transcription" "$WORK/strato.hyp" | tail -1)"
 python3 "$HERE/wer.py" "$DATA/transcription" "$WORK/strato.hyp" | head -n -1 | sed 's/^/  /'
 
-echo "== 2. Real-time factor on one core (decode time / audio time, LibriVox x3)"
+echo "== 2. Real-time factor on one core (decode time / audio time, LibriVox)"
 # shellcheck disable=SC2086
-taskset -c 0 "$EVAL" $SETTINGS "${FILES[@]}" "${FILES[@]}" "${FILES[@]}" > "$WORK/strato.tsv"
-taskset -c 0 "$EVAL" --direct "${FILES[@]}" "${FILES[@]}" "${FILES[@]}" > "$WORK/direct.tsv"
+taskset -c 0 "$EVAL" $SETTINGS "${FILES[@]}" > "$WORK/strato.tsv"
+# shellcheck disable=SC2086
+taskset -c 0 "$EVAL" --direct $SETTINGS "${FILES[@]}" > "$WORK/direct.tsv"
 s_rtf=$(rtf < "$WORK/strato.tsv"); d_rtf=$(rtf < "$WORK/direct.tsv")
 echo "strato Recognizer RTF $s_rtf; pocketsphinx called directly RTF $d_rtf; speed ratio (direct/strato) $(awk -v d="$d_rtf" -v s="$s_rtf" 'BEGIN {printf "%.2f", d / s}')"
 
 echo "== 3. Concurrent streams through the server (2 instances on this machine's cores)"
-for streams in 1 2 4; do
-  python3 "$HERE/transcribe_http.py" "http://127.0.0.1:$PORT" asr "$streams" 2 "${FILES[@]}" 2>&1 >/dev/null | tail -1
+for streams in 2 4; do
+  python3 "$HERE/transcribe_http.py" "http://127.0.0.1:$PORT" asr "$streams" 1 "${FILES[@]}" 2>&1 >/dev/null | tail -1
 done
 
 echo "== 4. Command and control: JSGF grammar, TTS voices and speeds"

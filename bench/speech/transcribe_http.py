@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Sends audio files to a running strato's /v1/audio/transcriptions
-(multipart/form-data, as the OpenAI clients do) with N concurrent streams and
+(multipart/form-data, as the OpenAI clients do) from N concurrent streams
+(each stream sends every file ROUNDS times) and
 prints, per file, "utt-id<TAB>hypothesis"; on stderr the per-stream real-time
 factor (request latency / audio duration).
 
@@ -43,8 +44,6 @@ def main():
     def worker(k):
         for r in range(rounds):
             for i, f in enumerate(files):
-                if rounds == 1 and i % streams != k:
-                    continue  # one round: the files are shared out among the streams
                 t0 = time.monotonic()
                 text = transcribe(base, model, f)
                 dt = time.monotonic() - t0
