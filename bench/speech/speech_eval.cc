@@ -44,7 +44,7 @@ std::string ReadFile(const std::string& path) {
 void Usage() {
   std::puts(
       "usage: speech_eval [--mode lm|grammar] [--grammar FILE] [--lw X] [--wip X] [--beam X]\n"
-      "                   [--no-segment] [--direct] [--arg -flag=value]... FILE...\n"
+      "                   [--no-segment] [--reset-cmn] [--direct] [--arg -flag=value]... FILE...\n"
       "       speech_eval --tts TEXT_FILE\n"
       "       speech_eval --commands TEXT_FILE --grammar JSGF [--variants N]\n"
       "Prints per file: path <TAB> audio_s <TAB> decode_s <TAB> hypothesis.\n"
@@ -220,6 +220,8 @@ int main(int argc, char** argv) {
       c.word_insertion_penalty = std::stod(next());
     } else if (a == "--beam") {
       c.beam = std::stod(next());
+    } else if (a == "--reset-cmn") {
+      c.reset_cmn = true;
     } else if (a == "--no-segment") {
       c.segment_on_silence = false;
     } else if (a == "--direct") {

@@ -3,7 +3,9 @@
 #include "strato/speech/recognizer.h"
 
 #include <pocketsphinx.h>
+#include <sphinxbase/cmn.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/feat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -53,6 +55,12 @@ struct Recognizer::Decoder {
   bool heard_speech = false;  // the open utterance has speech in it
   int64_t fed_samples = 0;    // samples fed since Start()
 
+  // The cepstral mean the decoder starts with. pocketsphinx updates it from
+  // every utterance; restoring it at Start() makes each request's result
+  // independent of the requests the decoder served before.
+  std::vector<mfcc_t> initial_cmn;
+  bool reset_cmn = false;
+
   ~Decoder() {
     if (ps != nullptr) ps_free(ps);
     if (config != nullptr) cmd_ln_free_r(config);
@@ -94,6 +102,7 @@ StatusOr<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerConfig&
 
   auto decoder = std::make_unique<Decoder>();
   decoder->segment_on_silence = c.segment_on_silence;
+  decoder->reset_cmn = c.reset_cmn;
   decoder->config =
       cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), TRUE);
   if (decoder->config == nullptr) {
@@ -102,6 +111,9 @@ StatusOr<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerConfig&
   decoder->ps = ps_init(decoder->config);
   if (decoder->ps == nullptr) {
     return InvalidArgumentError("pocketsphinx could not load its models from " + root);
+  }
+  if (const cmn_t* cmn = ps_get_feat(decoder->ps)->cmn_struct; cmn != nullptr) {
+    decoder->initial_cmn.assign(cmn->cmn_mean, cmn->cmn_mean + cmn->veclen);
   }
   if (c.mode == RecognizerMode::kGrammar) {
     if (c.grammar.empty()) return InvalidArgumentError("grammar mode needs a JSGF grammar");
@@ -128,6 +140,10 @@ Status Recognizer::Start() {
   if (d.started) ps_end_utt(d.ps);
   d.fed_samples = 0;
   d.heard_speech = false;
+  if (cmn_t* cmn = ps_get_feat(d.ps)->cmn_struct;
+      cmn != nullptr && d.reset_cmn && !d.initial_cmn.empty()) {
+    cmn_live_set(cmn, d.initial_cmn.data());
+  }
   // A new stream restarts pocketsphinx's frame count, which word timings
   // are measured in (it runs on across the utterances of one stream).
   ps_start_stream(d.ps);

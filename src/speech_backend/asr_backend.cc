@@ -58,6 +58,7 @@ StatusOr<AsrSettings> ReadSettings(const ModelLoadContext& context) {
   ASSIGN_OR_RETURN(r.beam, ConfigNumber(config, "beam", 0));
   ASSIGN_OR_RETURN(r.segment_on_silence,
                    ConfigBool(config, "segment_on_silence", r.segment_on_silence));
+  ASSIGN_OR_RETURN(r.reset_cmn, ConfigBool(config, "reset_cmn", false));
   ASSIGN_OR_RETURN(s.max_audio_seconds, ConfigNumber(config, "max_audio_seconds", 600));
   double streams = 0;
   ASSIGN_OR_RETURN(streams, ConfigNumber(config, "max_streams", s.max_streams));

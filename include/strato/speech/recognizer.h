@@ -45,6 +45,12 @@ struct RecognizerConfig {
   // Cut the audio into utterances at silences (pocketsphinx_continuous's
   // behaviour). Off: the whole buffer is one utterance.
   bool segment_on_silence = true;
+  // Restore the initial cepstral mean at every Start(). pocketsphinx adapts
+  // its live mean from each utterance it hears; carried over (false, the
+  // default) it helps when one channel and speaker follow each other, but a
+  // request's result then depends on what the decoder heard before. True
+  // makes every request independent (and deterministic).
+  bool reset_cmn = false;
   // Extra "-flag value" pairs passed to pocketsphinx as is.
   std::vector<std::pair<std::string, std::string>> extra_args;
 };

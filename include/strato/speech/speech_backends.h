@@ -27,6 +27,8 @@
 //     the version folder, JSGF), keyphrase, keyphrase_threshold,
 //     model_root / hmm / dict / lm (paths), language_weight,
 //     word_insertion_penalty, beam, segment_on_silence (true/false),
+//     reset_cmn (true: each request starts from the initial cepstral mean,
+//     results independent of earlier requests; default false),
 //     max_audio_seconds (default 600, per request and per stream),
 //     max_streams (default 8).
 //
