@@ -73,16 +73,27 @@ StatusOr<Pcm> SynthesizeEspeak(std::string_view voice, std::string_view text,
   if (espeak_rate < 0) {
     return UnavailableError("eSpeak NG could not start (is espeak-ng-data installed?)");
   }
+  // Loading a voice reads its files; skip it when the voice and settings
+  // are those of the previous call (espeak_mutex held).
+  static std::string current_voice;
+  static int current_wpm = -1, current_pitch = -1;
   const std::string name(voice);
-  if (espeak_SetVoiceByName(name.c_str()) != EE_OK && !SetEspeakLanguage(name)) {
-    return InvalidArgumentError("eSpeak NG has no voice '" + name +
-                                "' (see `espeak-ng --voices`; variants as en-us+f3)");
+  if (name != current_voice) {
+    current_voice.clear();
+    current_wpm = current_pitch = -1;  // a new voice resets its parameters
+    if (espeak_SetVoiceByName(name.c_str()) != EE_OK && !SetEspeakLanguage(name)) {
+      return InvalidArgumentError("eSpeak NG has no voice '" + name +
+                                  "' (see `espeak-ng --voices`; variants as en-us+f3)");
+    }
+    current_voice = name;
   }
   const int wpm = std::clamp(static_cast<int>(std::lround(espeakRATE_NORMAL * o.speed)),
                              espeakRATE_MINIMUM, espeakRATE_MAXIMUM);
-  espeak_SetParameter(espeakRATE, wpm, 0);
-  espeak_SetParameter(espeakPITCH, std::clamp(static_cast<int>(std::lround(50 * o.pitch)), 0, 100),
-                      0);
+  const int pitch = std::clamp(static_cast<int>(std::lround(50 * o.pitch)), 0, 100);
+  if (wpm != current_wpm) espeak_SetParameter(espeakRATE, wpm, 0);
+  if (pitch != current_pitch) espeak_SetParameter(espeakPITCH, pitch, 0);
+  current_wpm = wpm;
+  current_pitch = pitch;
   Pcm pcm;
   pcm.sample_rate = espeak_rate;
   const std::string z(text);  // espeak reads a NUL-terminated buffer
