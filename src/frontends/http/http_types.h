@@ -25,6 +25,8 @@ struct RequestView {
   std::shared_ptr<const std::string> body;
   // Value of Inference-Header-Content-Length; empty when absent.
   std::string_view header_length;
+  // Content-Type header; empty when absent (multipart bodies need its boundary).
+  std::string_view content_type;
   uint64_t received_ns = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "openai.h"
+#include "openai_audio.h"
 #include "strato/core/tensor.h"
 
 namespace strato::http {
@@ -338,6 +339,7 @@ RouteResult HandleOpenAI(const HandlerContext& ctx, const RequestView& r) {
   }
   if (path == "/v1/chat/completions") return post ? OpenAICompletion(ctx, r, OpenAIKind::kChat) : wrong("POST");
   if (path == "/v1/completions") return post ? OpenAICompletion(ctx, r, OpenAIKind::kCompletion) : wrong("POST");
+  if (path.starts_with("/v1/audio/")) return HandleOpenAIAudio(ctx, r, path);
   if (path == "/v1/embeddings") {
     return post ? OpenAIEmbeddings(ctx, r) : wrong("POST");
   }

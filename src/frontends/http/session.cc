@@ -196,6 +196,7 @@ asio::awaitable<void> Session::Serve() {
     view.method = ToMethod(req.method());
     view.target = std::string_view(req.target().data(), req.target().size());
     view.header_length = std::string_view(req[kHeaderLengthHeader].data(), req[kHeaderLengthHeader].size());
+    view.content_type = std::string_view(req[bhttp::field::content_type].data(), req[bhttp::field::content_type].size());
     view.body = body;
     view.received_ns = start_ns;
     RouteResult routed = handler_->Handle(view);
