@@ -19,20 +19,10 @@ std::string Name(const std::string& model, int64_t version) { return model + ":"
 
 }  // namespace
 
-// Holds a model's change lock and clears its operation name on release.
-class DeployerImpl::ChangeGuard {
- public:
-  ChangeGuard(DeployerImpl* owner, ModelLock* lock) : owner_(owner), lock_(lock), held_(lock->mu, std::adopt_lock) {}
-  ~ChangeGuard() {
-    std::lock_guard<std::mutex> l(owner_->locks_mu_);
-    lock_->operation.clear();
-  }
-
- private:
-  DeployerImpl* owner_;
-  ModelLock* lock_;
-  std::unique_lock<std::mutex> held_;
-};
+DeployerImpl::ChangeGuard::~ChangeGuard() {
+  std::lock_guard<std::mutex> l(owner_->locks_mu_);
+  lock_->operation.clear();
+}
 
 DeployerImpl::DeployerImpl(DeployerOptions options, registry::Registry* registry, ModelManager* inner,
                            MetricsRegistry* metrics)

@@ -95,4 +95,16 @@ class DeployerImpl : public Deployer {
   std::thread policy_thread_;
 };
 
+// Holds a model's change lock and clears its operation name on release.
+class DeployerImpl::ChangeGuard {
+ public:
+  ChangeGuard(DeployerImpl* owner, ModelLock* lock) : owner_(owner), lock_(lock), held_(lock->mu, std::adopt_lock) {}
+  ~ChangeGuard();
+
+ private:
+  DeployerImpl* owner_;
+  ModelLock* lock_;
+  std::unique_lock<std::mutex> held_;
+};
+
 }  // namespace strato::deploy

@@ -45,20 +45,54 @@ int WindowSeconds(const PolicyOptions& policy) {
 
 Status DeployerImpl::Start() {
   ASSIGN_OR_RETURN(auto deployments, registry_->ListDeployments());
+  // Readiness waits for every deployed production version from here on.
+  for (const auto& d : deployments) table_.ExpectProduction(d.model, d.production);
+  table_.MarkListed();
+  // Changes requested while a deployment is restored are refused (409)
+  // rather than interleaved with it.
+  std::map<std::string, std::unique_ptr<ChangeGuard>> guards;
+  for (const auto& d : deployments) {
+    auto guard = BeginChange(d.model, "restoring the deployment after a restart");
+    if (guard.ok()) guards[d.model] = std::move(guard).value();
+  }
+  // 1. Production first, for every model: it serves as soon as it is loaded,
+  //    whatever canary or shadow still has to load.
+  std::set<std::string> serving;
+  for (const auto& d : deployments) {
+    if (d.production <= 0) continue;
+    Status published = publisher_.Publish(d.model, {d.production}, d.production, /*remove_others=*/false);
+    if (!published.ok()) {
+      LogError("could not restore the production version", {{"model", d.model}, {"error", published.ToString()}});
+      continue;
+    }
+    DeploymentRecord production_only = d;
+    production_only.canary = 0;
+    production_only.canary_weight = 0;
+    production_only.shadow = 0;
+    PublishRoute(production_only, true);
+    serving.insert(d.model);
+  }
+  // 2. Then the canaries and shadows join, each once it has loaded.
   for (const auto& d : deployments) {
     std::set<int64_t> versions;
     for (int64_t v : {d.production, d.canary, d.shadow}) {
       if (v > 0) versions.insert(v);
     }
-    if (versions.empty()) continue;
-    Status published = publisher_.Publish(d.model, versions, d.production);
-    if (!published.ok()) {
-      LogError("could not restore deployment", {{"model", d.model}, {"error", published.ToString()}});
-      continue;
+    if (versions.empty() || !serving.contains(d.model)) continue;
+    if (versions.size() > 1) {
+      Status published = publisher_.Publish(d.model, versions, d.production, /*remove_others=*/true);
+      if (!published.ok()) {
+        LogError("could not restore the canary or shadow; production serves alone",
+                 {{"model", d.model}, {"error", published.ToString()}});
+        guards.erase(d.model);
+        continue;
+      }
     }
     PublishRoute(d, true);
+    guards.erase(d.model);
     LogInfo("deployment restored", {{"model", d.model}, {"spec", SpecJson(d)}});
   }
+  guards.clear();
   policy_thread_ = std::thread([this] { PolicyLoop(); });
   return Status::Ok();
 }
@@ -99,6 +133,7 @@ std::shared_ptr<ShadowTotals> DeployerImpl::ShadowFor(const std::string& model) 
 }
 
 void DeployerImpl::PublishRoute(const DeploymentRecord& spec, bool canary_restarted) {
+  table_.ExpectProduction(spec.model, spec.production);
   auto state = std::make_shared<RouteState>();
   state->spec = spec;
   auto previous = table_.Find(spec.model);

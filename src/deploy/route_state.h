@@ -58,9 +58,32 @@ class RouteTable {
     routes_[model] = std::move(state);
   }
 
+  // Readiness: the production version each deployment must have loaded
+  // before the server may report ready. The deployer records them before it
+  // restores or changes a deployment; until it has read the registry at
+  // start (MarkListed), Expected() is empty and listed() false.
+  void ExpectProduction(const std::string& model, int64_t version) {
+    std::unique_lock lock(mu_);
+    expected_[model] = version;
+  }
+  void MarkListed() {
+    std::unique_lock lock(mu_);
+    listed_ = true;
+  }
+  bool listed() const {
+    std::shared_lock lock(mu_);
+    return listed_;
+  }
+  std::map<std::string, int64_t> Expected() const {
+    std::shared_lock lock(mu_);
+    return expected_;
+  }
+
  private:
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<const RouteState>, std::less<>> routes_;  // guarded by mu_
+  std::map<std::string, int64_t> expected_;  // guarded by mu_
+  bool listed_ = false;                      // guarded by mu_
 };
 
 }  // namespace strato::deploy

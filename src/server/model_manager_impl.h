@@ -41,6 +41,8 @@ class ModelManagerImpl : public ModelManager {
   Status Start() override;
   void Stop() override;
   bool Ready() const override;
+  std::string NotReadyReason() const override;
+  Serving ServingState(std::string_view name, int64_t version) const override;
   StatusOr<std::shared_ptr<ModelVersion>> Get(std::string_view name,
                                               int64_t version) const override;
   std::vector<std::shared_ptr<ModelVersion>> ReadyVersions(std::string_view name) const override;

