@@ -82,6 +82,49 @@ class Fixture(unittest.TestCase):
         shutil.rmtree(os.path.join(self.repo, model, str(version)), ignore_errors=True)
 
 
+# An identity config whose warm-up makes every load of a version take a while.
+SLOW_CONFIG = """name: "slow"
+backend: "identity"
+max_batch_size: 1
+input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ -1 ] } ]
+output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ -1 ] } ]
+model_warmup [ { name: "slow_load" batch_size: 1 count: %d
+  inputs { key: "INPUT0" value { data_type: TYPE_FP32 dims: [ 262144 ] zero_data: true } } } ]
+"""
+SLOW_WARMUPS = int(os.environ.get("STRATO_TEST_SLOW_WARMUPS", "4000"))
+
+
+class ConcurrentChangeTest(Fixture):
+    def test_a_change_during_a_slow_load_gets_409_and_inference_goes_on(self):
+        v1 = self.push("slow", "v1", config=SLOW_CONFIG % SLOW_WARMUPS)
+        v2 = self.push("slow", "v2", config=SLOW_CONFIG % SLOW_WARMUPS)
+        # One io thread: a management call blocking it would stall every connection.
+        server = self.serve("--http-thread-count", "1", "--deploy-auto-promote", "false")
+        self.cli("promote", "slow", str(v1), server=server)
+        canary = {}
+
+        def set_canary():
+            canary["answer"] = http("POST", server.base + "/v1/deployments/slow/canary",
+                                    {"version": v2, "weight": 0.5})
+        thread = threading.Thread(target=set_canary)
+        thread.start()
+        time.sleep(0.3)
+        body = {"inputs": [{"name": "INPUT0", "datatype": "FP32", "shape": [1, 2], "data": [1, 2]}]}
+        code, answer = http("POST", server.base + "/v2/models/slow/infer", body)
+        self.assertEqual(code, 200, answer)
+        code, answer = http("POST", server.base + "/v1/deployments/slow/rollback", {})
+        refused = self.cli("rollback", "slow", server=server, check=False)
+        still_loading = thread.is_alive()
+        thread.join()
+        self.assertTrue(still_loading, "the canary loaded too fast to test; raise STRATO_TEST_SLOW_WARMUPS")
+        self.assertEqual(code, 409, answer)
+        self.assertIn("in progress", answer["error"])
+        self.assertEqual(refused.returncode, 3, refused.stderr)
+        self.assertEqual(canary["answer"][0], 200, canary)
+        status = http("GET", server.base + "/v1/deployments/slow")[1]
+        self.assertEqual((status["production"], status["canary"]), (v1, v2))
+
+
 class RestartTest(Fixture):
     def test_ready_waits_for_every_deployed_production_version(self):
         v1 = self.push("ident", "v1")
