@@ -125,6 +125,44 @@ class ConcurrentChangeTest(Fixture):
         self.assertEqual((status["production"], status["canary"]), (v1, v2))
 
 
+XGB_BODY = {"inputs": [{"name": "input__0", "datatype": "FP32", "shape": [1, 30], "data": [0.5] * 30}]}
+
+
+class ErrorRateRollbackTest(Fixture):
+    """The documented way to try the error-rate rule: a canary answering a
+    shape its config does not declare."""
+
+    def test_wrong_shape_canary_errors_and_is_rolled_back(self):
+        demo, wrong = os.path.join(self.tmp, "demo"), os.path.join(self.tmp, "wrong")
+        subprocess.run([STRATO, "demo-repo", demo, "--wrong-shape-version", wrong], check=True,
+                       capture_output=True, timeout=300)
+        good = os.path.join(self.tmp, "good")
+        os.makedirs(good)
+        shutil.copy(os.path.join(demo, "xgb_fraud", "config.pbtxt"), good)
+        shutil.copy(os.path.join(demo, "xgb_fraud", "1", "xgboost.json"), good)
+        v1 = int(self.cli("push", "xgb_fraud", good).stdout.split("version ")[1].split()[0])
+        v2 = int(self.cli("push", "xgb_fraud", wrong).stdout.split("version ")[1].split()[0])
+        server = self.serve("--deploy-min-breach-requests", "10", "--deploy-evaluate-ms", "200",
+                            "--deploy-window-secs", "60")
+        self.cli("promote", "xgb_fraud", str(v1), server=server)
+        self.cli("canary", "xgb_fraud", str(v2), "--weight", "0.5", server=server)
+        code, body = http("POST", "%s/v2/models/xgb_fraud/versions/%d/infer" % (server.base, v2), XGB_BODY)
+        self.assertEqual(code, 500, body)
+        self.assertIn("shape [1,2]", body["error"])
+        self.assertIn("[-1,1]", body["error"])
+
+        def rolled_back():
+            for _ in range(10):
+                http("POST", server.base + "/v2/models/xgb_fraud/infer", XGB_BODY)
+            return http("GET", server.base + "/v1/deployments/xgb_fraud")[1]["canary"] == 0
+        wait_until(rolled_back, "the error-rate rollback")
+        last = http("GET", server.base + "/v1/deployments/xgb_fraud/audit")[1][0]
+        self.assertEqual((last["action"], last["actor"]), ("rollback", "policy"))
+        self.assertIn("error rate", last["detail"]["reason"])
+        code, body = http("POST", server.base + "/v2/models/xgb_fraud/infer", XGB_BODY)
+        self.assertEqual((code, body.get("model_version")), (200, str(v1)), body)
+
+
 class RestartTest(Fixture):
     def test_ready_waits_for_every_deployed_production_version(self):
         v1 = self.push("ident", "v1")
