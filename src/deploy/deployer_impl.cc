@@ -1,5 +1,7 @@
 #include "deployer_impl.h"
 
+#include <algorithm>
+
 #include "strato/core/logging.h"
 
 namespace strato::deploy {
@@ -28,7 +30,8 @@ DeployerImpl::DeployerImpl(DeployerOptions options, registry::Registry* registry
                            MetricsRegistry* metrics)
     : options_(std::move(options)), registry_(registry), inner_(inner), metrics_(metrics),
       routing_(inner, &table_),
-      publisher_(options_.repository, registry, inner, options_.load_timeout_secs) {}
+      publisher_(options_.repository, registry, inner, options_.load_timeout_secs),
+      shadow_dispatcher_(static_cast<size_t>(std::max(1, options_.shadow_max_pending))) {}
 
 StatusOr<std::unique_ptr<DeployerImpl::ChangeGuard>> DeployerImpl::BeginChange(const std::string& model,
                                                                                const std::string& operation) {

@@ -20,6 +20,7 @@
 #include "repository_publisher.h"
 #include "route_state.h"
 #include "routing_manager.h"
+#include "shadow_dispatcher.h"
 #include "strato/deploy/deployer.h"
 
 namespace strato::deploy {
@@ -81,6 +82,7 @@ class DeployerImpl : public Deployer {
   RouteTable table_;
   RoutingManager routing_;
   RepositoryPublisher publisher_;
+  ShadowDispatcher shadow_dispatcher_;
 
   std::mutex locks_mu_;
   std::map<std::string, std::unique_ptr<ModelLock>> locks_;  // guarded by locks_mu_

@@ -127,6 +127,15 @@ std::shared_ptr<ShadowTotals> DeployerImpl::ShadowFor(const std::string& model) 
                                                       {{"model", model}, {"result", "mismatch"}});
       slot->failed_counter = metrics_->GetCounter("strato_shadow_comparisons_total", help,
                                                   {{"model", model}, {"result", "shadow_failed"}});
+      const char* requests_help =
+          "Shadow copies by result (dropped: not sent, the shadow queue was full); not part of "
+          "nv_inference_request_*.";
+      slot->shadow_success_counter = metrics_->GetCounter("strato_shadow_requests_total", requests_help,
+                                                          {{"model", model}, {"result", "success"}});
+      slot->shadow_failure_counter = metrics_->GetCounter("strato_shadow_requests_total", requests_help,
+                                                          {{"model", model}, {"result", "failure"}});
+      slot->shadow_dropped_counter = metrics_->GetCounter("strato_shadow_requests_total", requests_help,
+                                                          {{"model", model}, {"result", "dropped"}});
     }
   }
   return slot;
@@ -144,6 +153,8 @@ void DeployerImpl::PublishRoute(const DeploymentRecord& spec, bool canary_restar
   // A new canary is judged on its own answers only.
   if (canary_restarted && spec.canary > 0) state->windows[spec.canary]->Reset();
   state->shadow = ShadowFor(spec.model);
+  state->shadow_dispatcher = &shadow_dispatcher_;
+  state->shadow_fraction = options_.shadow_fraction;
   if (metrics_ != nullptr) {
     const char* help = "Requests routed by the deployer, by role.";
     state->production_requests = metrics_->GetCounter("strato_deployment_routed_requests_total", help,
@@ -228,6 +239,7 @@ StatusOr<DeploymentView> DeployerImpl::Describe(const std::string& model) const 
     view.shadow_compared = route->shadow->compared;
     view.shadow_mismatched = route->shadow->mismatched;
     view.shadow_failed = route->shadow->failed;
+    view.shadow_dropped = route->shadow->dropped;
   }
   if (view.spec.canary > 0) {
     view.canary_age_secs = static_cast<double>(now - route->canary_since_ns) / 1e9;

@@ -25,11 +25,19 @@ struct ShadowTotals {
   std::atomic<int64_t> compared{0};
   std::atomic<int64_t> matched{0};
   std::atomic<int64_t> mismatched{0};
-  std::atomic<int64_t> failed{0};  // the shadow errored or could not be queued
+  std::atomic<int64_t> failed{0};   // the shadow errored or refused the copy
+  std::atomic<int64_t> dropped{0};  // not sent: too many copies pending
   Counter* matched_counter = nullptr;
   Counter* mismatched_counter = nullptr;
   Counter* failed_counter = nullptr;
+  // strato_shadow_requests_total{result}: shadow traffic, apart from the
+  // client requests counted in nv_inference_request_*.
+  Counter* shadow_success_counter = nullptr;
+  Counter* shadow_failure_counter = nullptr;
+  Counter* shadow_dropped_counter = nullptr;
 };
+
+class ShadowDispatcher;
 
 struct RouteState {
   registry::DeploymentRecord spec;
@@ -37,6 +45,8 @@ struct RouteState {
   // Outcome window per deployed version (production, canary, shadow).
   std::map<int64_t, std::shared_ptr<VersionWindow>> windows;
   std::shared_ptr<ShadowTotals> shadow;
+  ShadowDispatcher* shadow_dispatcher = nullptr;  // owned by the deployer
+  double shadow_fraction = 1.0;                    // of requests copied to the shadow
   Counter* production_requests = nullptr;
   Counter* canary_requests = nullptr;
 

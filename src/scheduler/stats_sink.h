@@ -58,7 +58,8 @@ class InflightTracker {
 // the scheduler while it owns the request, before any Send.
 class StatsSink final : public ResponseSink {
  public:
-  // `stats` must outlive every final Send (schedulers guarantee it by
+  // `stats` (null: the request is not counted, e.g. a shadow copy) must
+  // outlive every final Send (schedulers guarantee it by
   // waiting for the tracker to reach zero in Stop).
   // `check` (may be null; must outlive every final Send) turns a final
   // answer that does not match the config's outputs into an error.

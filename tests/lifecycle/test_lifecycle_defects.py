@@ -163,6 +163,50 @@ class ErrorRateRollbackTest(Fixture):
         self.assertEqual((code, body.get("model_version")), (200, str(v1)), body)
 
 
+class ShadowTest(Fixture):
+    def shadowed(self, *flags):
+        v1 = self.push("ident", "v1")
+        v2 = self.push("ident", "v2")
+        server = self.serve(*flags)
+        self.cli("promote", "ident", str(v1), server=server)
+        self.cli("shadow", "ident", str(v2), server=server)
+        return server
+
+    def test_shadow_copies_are_not_client_requests(self):
+        server = self.shadowed()
+        for _ in range(40):
+            self.assertEqual(server.infer()[0], 200)
+        wait_until(lambda: server.metric_sum("strato_shadow_requests_total", model="ident", result="success") >= 40,
+                   "40 shadow answers")
+        self.assertEqual(server.metric_sum("nv_inference_request_success", model="ident"), 40)
+        self.assertEqual(http("GET", server.base + "/v1/deployments/ident")[1]["shadow_compared"], 40)
+
+    def test_shadow_sampling_and_bound(self):
+        server = self.shadowed("--deploy-shadow-fraction", "0.5", "--deploy-shadow-max-pending", "1")
+        answers = []
+
+        def client():
+            for _ in range(50):
+                answers.append(server.infer()[0])
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(answers, [200] * 200)
+
+        def settled():
+            sent = server.metric_sum("strato_shadow_requests_total", model="ident")
+            status = http("GET", server.base + "/v1/deployments/ident")[1]
+            done = status["shadow_compared"] + status["shadow_failed"] + status["shadow_dropped"]
+            return sent == done and (sent, status)
+        sent, status = wait_until(settled, "every shadow copy answered or dropped")
+        # About half the requests were sampled (binomial: 100 +- 7; the bound is far wider).
+        self.assertGreater(sent, 40)
+        self.assertLess(sent, 160)
+        self.assertEqual(server.metric_sum("nv_inference_request_success", model="ident"), 200)
+
+
 class RestartTest(Fixture):
     def test_ready_waits_for_every_deployed_production_version(self):
         v1 = self.push("ident", "v1")
