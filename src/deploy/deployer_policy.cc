@@ -242,7 +242,12 @@ StatusOr<DeploymentView> DeployerImpl::Describe(const std::string& model) const 
     view.shadow_dropped = route->shadow->dropped;
   }
   if (view.spec.canary > 0) {
-    view.canary_age_secs = static_cast<double>(now - route->canary_since_ns) / 1e9;
+    // Only time with traffic counts (not an idle night, not the time after a
+    // restart before requests came): whole seconds with canary answers.
+    const double wall_secs = static_cast<double>(now - route->canary_since_ns) / 1e9;
+    const VersionWindow* canary_window = route->WindowFor(view.spec.canary);
+    const double active = canary_window ? static_cast<double>(canary_window->ActiveSeconds()) : 0.0;
+    view.canary_age_secs = std::min(wall_secs, active);
     view.next = EvaluateCanary(view.production, view.canary, view.canary_age_secs, options_.policy);
   } else {
     view.next = {Decision::kWait, "no canary"};

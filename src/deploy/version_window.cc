@@ -27,6 +27,7 @@ void VersionWindow::Record(uint64_t now_ns, uint64_t latency_us, bool ok) {
   const int64_t second = static_cast<int64_t>(now_ns / 1000000000ull);
   std::lock_guard<std::mutex> lock(mu_);
   Bucket& bucket = BucketFor(second);
+  if (bucket.requests == 0) ++active_seconds_;
   ++bucket.requests;
   if (!ok) ++bucket.errors;
   ++bucket.latency[static_cast<size_t>(LatencyBucket(latency_us))];
@@ -72,6 +73,12 @@ WindowStats VersionWindow::Snapshot(uint64_t now_ns, int seconds) const {
 void VersionWindow::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   ring_.fill(Bucket{});
+  active_seconds_ = 0;
+}
+
+int64_t VersionWindow::ActiveSeconds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return active_seconds_;
 }
 
 }  // namespace strato::deploy

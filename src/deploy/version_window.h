@@ -28,6 +28,9 @@ class VersionWindow {
   WindowStats Snapshot(uint64_t now_ns, int seconds) const;
   // Forgets everything (a version that starts a new canary period).
   void Reset();
+  // Seconds with at least one answer since the last Reset: how long the
+  // version has actually served (idle time proves nothing).
+  int64_t ActiveSeconds() const;
 
  private:
   static constexpr int kLatencyBuckets = 64;  // 2^(i/2) microseconds, i.e. ~41% steps
@@ -44,6 +47,7 @@ class VersionWindow {
 
   mutable std::mutex mu_;
   std::array<Bucket, kMaxSeconds> ring_;  // guarded by mu_
+  int64_t active_seconds_ = 0;            // guarded by mu_
 };
 
 }  // namespace strato::deploy

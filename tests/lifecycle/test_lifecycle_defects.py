@@ -179,7 +179,8 @@ class ShadowTest(Fixture):
         wait_until(lambda: server.metric_sum("strato_shadow_requests_total", model="ident", result="success") >= 40,
                    "40 shadow answers")
         self.assertEqual(server.metric_sum("nv_inference_request_success", model="ident"), 40)
-        self.assertEqual(http("GET", server.base + "/v1/deployments/ident")[1]["shadow_compared"], 40)
+        wait_until(lambda: http("GET", server.base + "/v1/deployments/ident")[1]["shadow_compared"] == 40,
+                   "40 comparisons")
 
     def test_shadow_sampling_and_bound(self):
         server = self.shadowed("--deploy-shadow-fraction", "0.5", "--deploy-shadow-max-pending", "1")
@@ -205,6 +206,28 @@ class ShadowTest(Fixture):
         self.assertGreater(sent, 40)
         self.assertLess(sent, 160)
         self.assertEqual(server.metric_sum("nv_inference_request_success", model="ident"), 200)
+
+
+class PromoteWindowTest(Fixture):
+    def test_idle_time_does_not_count_towards_promotion(self):
+        v1 = self.push("ident", "v1")
+        v2 = self.push("ident", "v2")
+        server = self.serve("--deploy-window-secs", "2", "--deploy-min-requests", "5",
+                            "--deploy-evaluate-ms", "100", "--deploy-p99-margin", "100")
+        self.cli("promote", "ident", str(v1), server=server)
+        self.cli("canary", "ident", str(v2), "--weight", "1", server=server)
+        time.sleep(2.5)  # no traffic: this is not time the canary proved itself
+        for _ in range(10):
+            self.assertEqual(server.infer()[0], 200)
+        time.sleep(0.5)
+        status = http("GET", server.base + "/v1/deployments/ident")[1]
+        self.assertEqual(status["canary"], v2, "promoted after one second of traffic")
+        self.assertLess(status["canary_age_secs"], 2)
+
+        def promoted():
+            server.infer()
+            return http("GET", server.base + "/v1/deployments/ident")[1]["production"] == v2
+        wait_until(promoted, "the promotion after 2 s with traffic", interval=0.1)
 
 
 class RestartTest(Fixture):
