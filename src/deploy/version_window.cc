@@ -6,14 +6,17 @@
 namespace strato::deploy {
 namespace {
 
+constexpr double kStepsPerDoubling = 8;
+
 int LatencyBucket(uint64_t latency_us) {
   if (latency_us <= 1) return 0;
-  const int index = static_cast<int>(std::floor(2.0 * std::log2(static_cast<double>(latency_us))));
-  return std::clamp(index, 0, 63);
+  const int index =
+      static_cast<int>(std::floor(kStepsPerDoubling * std::log2(static_cast<double>(latency_us))));
+  return std::clamp(index, 0, 255);
 }
 
-// Upper edge of a latency bucket, in microseconds.
-double BucketUpperUs(int index) { return std::pow(2.0, (index + 1) / 2.0); }
+// Geometric middle of a latency bucket, in microseconds.
+double BucketMiddleUs(int index) { return std::pow(2.0, (index + 0.5) / kStepsPerDoubling); }
 
 }  // namespace
 
@@ -63,7 +66,7 @@ WindowStats VersionWindow::Snapshot(uint64_t now_ns, int seconds) const {
   for (size_t i = 0; i < latency.size() && stats.requests > 0; ++i) {
     seen += latency[i];
     if (seen >= rank) {
-      stats.p99_us = BucketUpperUs(static_cast<int>(i));
+      stats.p99_us = BucketMiddleUs(static_cast<int>(i));
       break;
     }
   }

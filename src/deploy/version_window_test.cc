@@ -7,7 +7,7 @@ namespace {
 
 constexpr uint64_t kSecond = 1000000000ull;
 
-TEST(VersionWindowTest, ActiveSecondsCountOnlySecondsWithAnswers) {
+TEST(VersionWindowPrecisionTest, ActiveSecondsCountOnlySecondsWithAnswers) {
   VersionWindow window;
   const uint64_t t0 = 1000 * kSecond;
   for (int i = 0; i < 5; ++i) window.Record(t0 + i * kSecond / 10, 100, true);  // one second
@@ -18,7 +18,7 @@ TEST(VersionWindowTest, ActiveSecondsCountOnlySecondsWithAnswers) {
   EXPECT_EQ(window.ActiveSeconds(), 0);
 }
 
-TEST(VersionWindowTest, P99IsFinerThanThePolicyMargin) {
+TEST(VersionWindowPrecisionTest, P99IsFinerThanThePolicyMargin) {
   VersionWindow window;
   const uint64_t t0 = 1000 * kSecond;
   // Latencies chosen between the edges of sqrt(2)-wide buckets.
