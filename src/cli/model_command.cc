@@ -102,6 +102,16 @@ int Push(const ModelFlags& f) {
   };
   auto pushed = (*reg)->Push(request);
   if (!pushed.ok()) return Fail("push", pushed.status());
+  if (auto versions = (*reg)->List(f.model); versions.ok()) {
+    for (const auto& v : *versions) {
+      if (v.version == pushed->version || v.digest != pushed->digest) continue;
+      std::fprintf(stderr,
+                   "warning: %s version %lld has the same content as version %lld (same sha256 digest); "
+                   "stored anyway as a new version\n",
+                   f.model.c_str(), static_cast<long long>(pushed->version), static_cast<long long>(v.version));
+      break;
+    }
+  }
   std::printf("pushed %s version %lld (sha256 %s, %zu files, %s)\n", pushed->model.c_str(),
               static_cast<long long>(pushed->version), pushed->digest.c_str(), pushed->files.size(),
               FormatBytes(pushed->total_bytes()).c_str());
@@ -150,6 +160,8 @@ int Show(const ModelFlags& f) {
   return verified.ok() ? 0 : 1;
 }
 
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
 int Diff(const ModelFlags& f) {
   auto reg = OpenRegistry(f);
   if (!reg.ok()) return Fail("diff", reg.status());
@@ -181,7 +193,18 @@ int Diff(const ModelFlags& f) {
   }
   if (a->lineage.data_hash != b->lineage.data_hash) std::printf("data_hash: %s -> %s\n", a->lineage.data_hash.c_str(), b->lineage.data_hash.c_str());
   if (a->lineage.parameters != b->lineage.parameters) std::printf("parameters: %s -> %s\n", a->lineage.parameters.c_str(), b->lineage.parameters.c_str());
-  if (a->labels != b->labels) std::printf("labels changed\n");
+  if (a->lineage.pipeline != b->lineage.pipeline) std::printf("pipeline: %s -> %s\n", OrDash(a->lineage.pipeline).c_str(), OrDash(b->lineage.pipeline).c_str());
+  if (a->lineage.parent != b->lineage.parent) std::printf("parent: %s -> %s\n", OrDash(a->lineage.parent).c_str(), OrDash(b->lineage.parent).c_str());
+  std::set<std::string> label_keys;
+  for (const auto& [k, v] : a->labels) label_keys.insert(k);
+  for (const auto& [k, v] : b->labels) label_keys.insert(k);
+  for (const auto& k : label_keys) {
+    const auto ia = a->labels.find(k), ib = b->labels.find(k);
+    const std::string va = ia == a->labels.end() ? "-" : ia->second, vb = ib == b->labels.end() ? "-" : ib->second;
+    if (va != vb || (ia == a->labels.end()) != (ib == b->labels.end())) {
+      std::printf("label %s: %s -> %s\n", k.c_str(), va.c_str(), vb.c_str());
+    }
+  }
   if (a->digest == b->digest) std::printf("identical content (same digest)\n");
   return 0;
 }

@@ -65,7 +65,19 @@ Status DeployerImpl::ApplyLocked(const DeploymentRecord& current, DeploymentReco
   std::set<int64_t> both = before;
   both.insert(after.begin(), after.end());
   // 1. Load what is new beside what serves (nothing switches yet).
-  if (both != before) RETURN_IF_ERROR(publisher_.Publish(next.model, both, next.production));
+  if (both != before) {
+    Status published = publisher_.Publish(next.model, both, next.production);
+    if (!published.ok()) {
+      // Leave no trace of the failed version: no folder, no UNAVAILABLE
+      // entry in the repository index, the serving set reloaded as it was.
+      Status undone = before.empty() ? publisher_.Withdraw(next.model)
+                                     : publisher_.Publish(next.model, before, current.production);
+      if (!undone.ok()) {
+        LogWarning("could not clean up after a failed change", {{"model", next.model}, {"error", undone.ToString()}});
+      }
+      return published;
+    }
+  }
   // 2. Store the new spec (fails on a concurrent change by another process).
   Status stored = registry_->PutDeployment(next, current.generation);
   if (!stored.ok()) {

@@ -117,4 +117,16 @@ Status RepositoryPublisher::Publish(const std::string& model, const std::set<int
   return Status::Ok();
 }
 
+Status RepositoryPublisher::Withdraw(const std::string& model) {
+  std::error_code ec;
+  fs::remove_all(repository_ / model, ec);
+  if (ec) return InternalError("cannot remove '" + (repository_ / model).string() + "': " + ec.message());
+  Status unloaded = inner_->Unload(model);
+  // Poll mode: the poller forgets the removed folder by itself.
+  if (unloaded.code() == StatusCode::kNotFound || unloaded.code() == StatusCode::kFailedPrecondition) {
+    return Status::Ok();
+  }
+  return unloaded;
+}
+
 }  // namespace strato::deploy

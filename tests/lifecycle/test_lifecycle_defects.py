@@ -230,6 +230,57 @@ class PromoteWindowTest(Fixture):
         wait_until(promoted, "the promotion after 2 s with traffic", interval=0.1)
 
 
+class SmallDefectsTest(Fixture):
+    def test_registry_cli_defects(self):
+        v1 = self.push("ident", "v1")
+        # A Triton model folder (<model>/config.pbtxt + <model>/1/...) stores the version's contents.
+        triton = os.path.join(self.tmp, "triton")
+        write_model(os.path.join(triton, "1"), b"triton weights")
+        os.rename(os.path.join(triton, "1", "config.pbtxt"), os.path.join(triton, "config.pbtxt"))
+        pushed = self.cli("push", "ident", triton, "--label", "team=risk", "--pipeline", "p2",
+                          "--parent", "ident:%d" % v1)
+        v2 = int(pushed.stdout.split("version ")[1].split()[0])
+        shown = self.cli("show", "ident", str(v2)).stdout
+        self.assertIn("weights.bin", shown)
+        self.assertNotIn("1/weights.bin", shown)
+        # An unknown parent is refused; an identical push is stored with a warning.
+        refused = self.cli("push", "ident", triton, "--parent", "nosuch:99", check=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("nosuch:99", refused.stderr)
+        again = self.cli("push", "ident", triton)
+        self.assertIn("same content as version %d" % v2, again.stderr)
+        # diff names the lineage and label changes with their values.
+        diff = self.cli("diff", "ident", str(v1), str(v2)).stdout
+        self.assertIn("pipeline: - -> p2", diff)
+        self.assertIn("parent: - -> ident:%d" % v1, diff)
+        self.assertIn("label team: - -> risk", diff)
+        # The Triton-layout version serves.
+        server = self.serve()
+        self.cli("promote", "ident", str(v2), server=server)
+        code, body = server.infer()
+        self.assertEqual((code, body.get("model_version")), (200, str(v2)), body)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.repo, "ident"))), [str(v2), "config.pbtxt"])
+
+    def test_a_failed_change_leaves_no_trace(self):
+        v1 = self.push("ident", "v1")
+        broken = self.push("ident", "broken", config='name: "ident"\nbackend: "no_such_backend"\n')
+        server = self.serve()
+        self.cli("promote", "ident", str(v1), server=server)
+        failed = self.cli("promote", "ident", str(broken), server=server, check=False)
+        self.assertNotEqual(failed.returncode, 0)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.repo, "ident"))), [str(v1), "config.pbtxt"])
+        code, index = http("POST", server.base + "/v2/repository/index", {})
+        self.assertEqual([(e["version"], e["state"]) for e in index if e["name"] == "ident"], [(str(v1), "READY")],
+                         index)
+        self.assertEqual(http("GET", server.base + "/v2/health/ready")[0], 200)
+        # A first publish that fails leaves the server ready and the repository clean.
+        other = self.push("other", "x", config='name: "other"\nbackend: "no_such_backend"\n')
+        failed = self.cli("promote", "other", str(other), server=server, check=False)
+        self.assertNotEqual(failed.returncode, 0)
+        self.assertFalse(os.path.exists(os.path.join(self.repo, "other")))
+        self.assertEqual(http("GET", server.base + "/v2/health/ready")[0], 200)
+
+
 class RestartTest(Fixture):
     def test_ready_waits_for_every_deployed_production_version(self):
         v1 = self.push("ident", "v1")
