@@ -20,6 +20,7 @@ import argparse
 import base64
 import json
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -279,6 +280,38 @@ class SmallDefectsTest(Fixture):
         self.assertNotEqual(failed.returncode, 0)
         self.assertFalse(os.path.exists(os.path.join(self.repo, "other")))
         self.assertEqual(http("GET", server.base + "/v2/health/ready")[0], 200)
+
+
+class CliOutputTest(Fixture):
+    def test_tables_json_dates_actor_and_url_from_the_environment(self):
+        env = {k: v for k, v in os.environ.items() if k not in ("USER", "STRATO_URL")}
+        env["STRATO_REGISTRY"] = self.registry
+
+        def model(*args, **extra):
+            out = subprocess.run([STRATO, "model", *args], capture_output=True, text=True, timeout=60,
+                                 env=dict(env, **extra))
+            self.assertEqual(out.returncode, 0, out.stderr)
+            return out.stdout
+        folder = write_model(os.path.join(self.tmp, "src-v1"), b"v1" * 50)
+        model("push", "ident", folder)
+        me = pwd.getpwuid(os.geteuid()).pw_name
+        listed = model("list")
+        self.assertRegex(listed, r"PUSHED\s+BY")
+        self.assertRegex(listed, r"ident\s+1\s+staging\s+\S+\s+[\d.]+ \S+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+"
+                         + me)
+        self.assertRegex(model("show", "ident", "1"), r"pushed:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by " + me)
+        server = self.serve()
+        promoted = model("promote", "ident", "1", STRATO_URL=server.base)
+        self.assertIn("promote ident: done", promoted)
+        self.assertRegex(promoted, r"1\s+production\s+100%")
+        status = model("status", "ident", STRATO_URL=server.base)
+        self.assertIn("VERSION  ROLE", status)
+        self.assertIn("next decision:", status)
+        machine = json.loads(model("status", "ident", "--json", STRATO_URL=server.base))
+        self.assertEqual(machine["production"], 1)
+        audit = model("audit", "ident")
+        self.assertRegex(audit, r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+ident\s+promote\s+by " + me)
+        self.assertEqual(json.loads(model("audit", "ident", "--json"))[0]["actor"], me)
 
 
 class RestartTest(Fixture):
