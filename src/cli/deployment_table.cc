@@ -22,8 +22,8 @@ std::string Text(const rapidjson::Value& object, const char* key) {
 }
 
 // One row of the versions table.
-std::string Row(int64_t version, const char* role, const std::string& share, const rapidjson::Value& doc,
-                const char* window_key) {
+std::string Row(int64_t version, const char* role, const std::string& share,
+                const rapidjson::Value& doc, const char* window_key) {
   auto it = doc.FindMember(window_key);
   if (it == doc.MemberEnd() || !it->value.IsObject()) return "";
   const rapidjson::Value& w = it->value;
@@ -34,9 +34,10 @@ std::string Row(int64_t version, const char* role, const std::string& share, con
     quality = buffer;
   }
   char line[256];
-  std::snprintf(line, sizeof(line), "%-8lld %-11s %-7s %9.0f %7.0f %10.4f %9.2f  %s\n", static_cast<long long>(version),
-                role, share.c_str(), Number(w, "requests"), Number(w, "errors"), Number(w, "error_rate"),
-                Number(w, "p99_us") / 1000.0, quality.c_str());
+  std::snprintf(line, sizeof(line), "%-8lld %-11s %-7s %9.0f %7.0f %10.4f %9.2f  %s\n",
+                static_cast<long long>(version), role, share.c_str(), Number(w, "requests"),
+                Number(w, "errors"), Number(w, "error_rate"), Number(w, "p99_us") / 1000.0,
+                quality.c_str());
   return line;
 }
 
@@ -61,7 +62,8 @@ std::string FormatUnixTime(int64_t unix_seconds) {
 StatusOr<std::string> FormatDeploymentStatus(const std::string& json) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return InvalidArgumentError("the server's answer is not a deployment");
+  if (doc.HasParseError() || !doc.IsObject())
+    return InvalidArgumentError("the server's answer is not a deployment");
   const rapidjson::Value& d = doc;
   const auto production = static_cast<int64_t>(Number(d, "production"));
   const auto canary = static_cast<int64_t>(Number(d, "canary"));
@@ -71,23 +73,28 @@ StatusOr<std::string> FormatDeploymentStatus(const std::string& json) {
                     std::to_string(static_cast<int64_t>(Number(d, "generation"))) + ")";
   if (!Text(d, "sticky_key").empty()) out += ", sticky key '" + Text(d, "sticky_key") + "'";
   out += "\n\nVERSION  ROLE        TRAFFIC  REQUESTS  ERRORS  ERROR RATE  P99 (ms)  QUALITY\n";
-  if (production > 0) out += Row(production, "production", Percent(1 - weight), d, "production_window");
+  if (production > 0)
+    out += Row(production, "production", Percent(1 - weight), d, "production_window");
   if (canary > 0) out += Row(canary, "canary", Percent(weight), d, "canary_window");
   if (shadow > 0) out += Row(shadow, "shadow", "copy", d, "shadow_window");
   out += "\n";
   char line[256];
   if (canary > 0) {
-    std::snprintf(line, sizeof(line), "canary served:  %.0f s with traffic\n", Number(d, "canary_age_secs"));
+    std::snprintf(line, sizeof(line), "canary served:  %.0f s with traffic\n",
+                  Number(d, "canary_age_secs"));
     out += line;
   }
   if (shadow > 0) {
-    std::snprintf(line, sizeof(line), "shadow:         %.0f compared, %.0f mismatched, %.0f failed, %.0f dropped\n",
-                  Number(d, "shadow_compared"), Number(d, "shadow_mismatched"), Number(d, "shadow_failed"),
-                  Number(d, "shadow_dropped"));
+    std::snprintf(line, sizeof(line),
+                  "shadow:         %.0f compared, %.0f mismatched, %.0f failed, %.0f dropped\n",
+                  Number(d, "shadow_compared"), Number(d, "shadow_mismatched"),
+                  Number(d, "shadow_failed"), Number(d, "shadow_dropped"));
     out += line;
   }
   out += "next decision:  " + Text(d, "next_decision") + " (" + Text(d, "next_reason") + ")\n";
-  out += "windows cover the last --deploy-window-secs; counters restart when a version unloads or the server restarts\n";
+  out +=
+      "windows cover the last --deploy-window-secs; counters restart when a version unloads or the "
+      "server restarts\n";
   return out;
 }
 
@@ -103,7 +110,8 @@ std::string ErrorMessage(const std::string& body) {
 
 std::string CurrentUser() {
   if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) return pw->pw_name;
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr)
+    return pw->pw_name;
   return "unknown";
 }
 

@@ -25,7 +25,8 @@ ShadowDispatcher::~ShadowDispatcher() {
   }
 }
 
-void ShadowDispatcher::Submit(std::shared_ptr<ModelVersion> version, std::unique_ptr<InferenceRequest> request,
+void ShadowDispatcher::Submit(std::shared_ptr<ModelVersion> version,
+                              std::unique_ptr<InferenceRequest> request,
                               std::function<void()> refused) {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -11,8 +11,8 @@ TEST(VersionWindowPrecisionTest, ActiveSecondsCountOnlySecondsWithAnswers) {
   VersionWindow window;
   const uint64_t t0 = 1000 * kSecond;
   for (int i = 0; i < 5; ++i) window.Record(t0 + i * kSecond / 10, 100, true);  // one second
-  window.RecordQuality(t0 + 3 * kSecond, 1.0);                                 // feedback is no traffic
-  window.Record(t0 + 10 * kSecond, 100, true);                                 // after 9 idle seconds
+  window.RecordQuality(t0 + 3 * kSecond, 1.0);  // feedback is no traffic
+  window.Record(t0 + 10 * kSecond, 100, true);  // after 9 idle seconds
   EXPECT_EQ(window.ActiveSeconds(), 2);
   window.Reset();
   EXPECT_EQ(window.ActiveSeconds(), 0);

@@ -42,8 +42,8 @@ Status OutputCheck::Check(const std::vector<Tensor>& outputs) const {
     if (!same) {
       std::vector<int64_t> expected = declared.dims;
       if (batched_) expected.insert(expected.begin(), -1);
-      return InternalError(who_ + " answered output '" + tensor.name() + "' with shape " + ShapeText(shape) +
-                           "; its config declares " + ShapeText(expected));
+      return InternalError(who_ + " answered output '" + tensor.name() + "' with shape " +
+                           ShapeText(shape) + "; its config declares " + ShapeText(expected));
     }
   }
   return Status::Ok();
