@@ -19,7 +19,8 @@ Status WriteWrongShapeVersion(const std::filesystem::path& repo, const std::file
   std::filesystem::create_directories(out, ec);
   std::filesystem::copy_file(repo / "xgb_fraud" / "config.pbtxt", out / "config.pbtxt",
                              std::filesystem::copy_options::overwrite_existing, ec);
-  if (ec) return InternalError("cannot write " + (out / "config.pbtxt").string() + ": " + ec.message());
+  if (ec)
+    return InternalError("cannot write " + (out / "config.pbtxt").string() + ": " + ec.message());
   SyntheticModelOptions options;
   options.n_features = 30;
   options.n_trees = 20;
@@ -37,9 +38,10 @@ int DemoRepoCommand(int argc, char** argv) {
   std::string dir;
   app.add_option("dir", dir, "Folder to write the models into (created if missing)")->required();
   std::string wrong_shape;
-  app.add_option("--wrong-shape-version", wrong_shape,
-                 "Also write to this folder a version of xgb_fraud (same config) that answers 2 values per "
-                 "row instead of 1: a broken canary for trying the error-rate rollback (docs/lifecycle.md)");
+  app.add_option(
+      "--wrong-shape-version", wrong_shape,
+      "Also write to this folder a version of xgb_fraud (same config) that answers 2 values per "
+      "row instead of 1: a broken canary for trying the error-rate rollback (docs/lifecycle.md)");
   CLI11_PARSE(app, argc, argv);
   Status status = WriteDemoModelRepository(dir);
   if (status.ok() && !wrong_shape.empty()) status = WriteWrongShapeVersion(dir, wrong_shape);
@@ -48,7 +50,8 @@ int DemoRepoCommand(int argc, char** argv) {
     return 1;
   }
   std::printf("demo model repository written to %s\n", dir.c_str());
-  if (!wrong_shape.empty()) std::printf("wrong-shape xgb_fraud version written to %s\n", wrong_shape.c_str());
+  if (!wrong_shape.empty())
+    std::printf("wrong-shape xgb_fraud version written to %s\n", wrong_shape.c_str());
   return 0;
 }
 

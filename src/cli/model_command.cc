@@ -106,10 +106,12 @@ int Push(const ModelFlags& f) {
   if (auto versions = (*reg)->List(f.model); versions.ok()) {
     for (const auto& v : *versions) {
       if (v.version == pushed->version || v.digest != pushed->digest) continue;
-      std::fprintf(stderr,
-                   "warning: %s version %lld has the same content as version %lld (same sha256 digest); "
-                   "stored anyway as a new version\n",
-                   f.model.c_str(), static_cast<long long>(pushed->version), static_cast<long long>(v.version));
+      std::fprintf(
+          stderr,
+          "warning: %s version %lld has the same content as version %lld (same sha256 digest); "
+          "stored anyway as a new version\n",
+          f.model.c_str(), static_cast<long long>(pushed->version),
+          static_cast<long long>(v.version));
       break;
     }
   }
@@ -127,12 +129,14 @@ int List(const ModelFlags& f) {
   if (!f.model.empty() && versions->empty()) {
     return Fail("list", NotFoundError("unknown model '" + f.model + "' in the registry"));
   }
-  std::printf("%-24s %7s  %-10s  %-12s  %10s  %-23s  %s\n", "MODEL", "VERSION", "STAGE", "DIGEST", "SIZE", "PUSHED",
-              "BY");
+  std::printf("%-24s %7s  %-10s  %-12s  %10s  %-23s  %s\n", "MODEL", "VERSION", "STAGE", "DIGEST",
+              "SIZE", "PUSHED", "BY");
   for (const auto& v : *versions) {
-    std::printf("%-24s %7lld  %-10s  %-12s  %10s  %-23s  %s\n", v.model.c_str(), static_cast<long long>(v.version),
+    std::printf("%-24s %7lld  %-10s  %-12s  %10s  %-23s  %s\n", v.model.c_str(),
+                static_cast<long long>(v.version),
                 std::string(registry::StageName(v.stage)).c_str(), v.digest.substr(0, 12).c_str(),
-                FormatBytes(v.total_bytes()).c_str(), FormatUnixTime(v.created_at).c_str(), v.created_by.c_str());
+                FormatBytes(v.total_bytes()).c_str(), FormatUnixTime(v.created_at).c_str(),
+                v.created_by.c_str());
   }
   return 0;
 }
@@ -195,14 +199,19 @@ int Diff(const ModelFlags& f) {
   }
   if (a->lineage.data_hash != b->lineage.data_hash) std::printf("data_hash: %s -> %s\n", a->lineage.data_hash.c_str(), b->lineage.data_hash.c_str());
   if (a->lineage.parameters != b->lineage.parameters) std::printf("parameters: %s -> %s\n", a->lineage.parameters.c_str(), b->lineage.parameters.c_str());
-  if (a->lineage.pipeline != b->lineage.pipeline) std::printf("pipeline: %s -> %s\n", OrDash(a->lineage.pipeline).c_str(), OrDash(b->lineage.pipeline).c_str());
-  if (a->lineage.parent != b->lineage.parent) std::printf("parent: %s -> %s\n", OrDash(a->lineage.parent).c_str(), OrDash(b->lineage.parent).c_str());
+  if (a->lineage.pipeline != b->lineage.pipeline)
+    std::printf("pipeline: %s -> %s\n", OrDash(a->lineage.pipeline).c_str(),
+                OrDash(b->lineage.pipeline).c_str());
+  if (a->lineage.parent != b->lineage.parent)
+    std::printf("parent: %s -> %s\n", OrDash(a->lineage.parent).c_str(),
+                OrDash(b->lineage.parent).c_str());
   std::set<std::string> label_keys;
   for (const auto& [k, v] : a->labels) label_keys.insert(k);
   for (const auto& [k, v] : b->labels) label_keys.insert(k);
   for (const auto& k : label_keys) {
     const auto ia = a->labels.find(k), ib = b->labels.find(k);
-    const std::string va = ia == a->labels.end() ? "-" : ia->second, vb = ib == b->labels.end() ? "-" : ib->second;
+    const std::string va = ia == a->labels.end() ? "-" : ia->second,
+                      vb = ib == b->labels.end() ? "-" : ib->second;
     if (va != vb || (ia == a->labels.end()) != (ib == b->labels.end())) {
       std::printf("label %s: %s -> %s\n", k.c_str(), va.c_str(), vb.c_str());
     }
@@ -228,7 +237,8 @@ int Local(const ModelFlags& f, const std::string& what) {
     if (!s.ok()) return Fail(what, s);
     (void)(*reg)->CollectGarbage();
   }
-  (void)(*reg)->AppendAudit({0, 0, f.model, what, f.created_by.empty() ? CurrentUser() : f.created_by,
+  (void)(*reg)->AppendAudit({0, 0, f.model, what,
+                             f.created_by.empty() ? CurrentUser() : f.created_by,
                              "{\"version\":" + std::to_string(f.version) + "}"});
   std::printf("%sd %s version %lld\n", what == "archive" ? "archive" : "delete", f.model.c_str(),
               static_cast<long long>(f.version));
@@ -253,23 +263,25 @@ int Audit(const ModelFlags& f) {
     std::printf("[");
     for (size_t i = 0; i < entries->size(); ++i) {
       const auto& e = (*entries)[i];
-      std::printf("%s{\"time_ms\":%lld,\"model\":%s,\"action\":%s,\"actor\":%s,\"detail\":%s}", i ? "," : "",
-                  static_cast<long long>(e.time_ms), JsonString(e.model).c_str(), JsonString(e.action).c_str(),
-                  JsonString(e.actor).c_str(), e.detail.empty() ? "{}" : e.detail.c_str());
+      std::printf("%s{\"time_ms\":%lld,\"model\":%s,\"action\":%s,\"actor\":%s,\"detail\":%s}",
+                  i ? "," : "", static_cast<long long>(e.time_ms), JsonString(e.model).c_str(),
+                  JsonString(e.action).c_str(), JsonString(e.actor).c_str(),
+                  e.detail.empty() ? "{}" : e.detail.c_str());
     }
     std::printf("]\n");
     return 0;
   }
   for (const auto& e : *entries) {
-    std::printf("%s  %-8s %-10s by %-8s %s\n", FormatUnixTime(e.time_ms / 1000).c_str(), e.model.c_str(),
-                e.action.c_str(), e.actor.c_str(), e.detail.c_str());
+    std::printf("%s  %-8s %-10s by %-8s %s\n", FormatUnixTime(e.time_ms / 1000).c_str(),
+                e.model.c_str(), e.action.c_str(), e.actor.c_str(), e.detail.c_str());
   }
   return 0;
 }
 
 int Remote(const ModelFlags& f, const std::string& what) {
   std::string method = "POST", path = "/v1/deployments/" + f.model, body;
-  const std::string actor = "\"actor\":" + JsonString(f.created_by.empty() ? CurrentUser() : f.created_by);
+  const std::string actor =
+      "\"actor\":" + JsonString(f.created_by.empty() ? CurrentUser() : f.created_by);
   if (what == "status") {
     method = "GET";
   } else if (what == "canary") {
@@ -288,7 +300,8 @@ int Remote(const ModelFlags& f, const std::string& what) {
   if (!answer.ok()) return Fail(what, answer.status());
   if (answer->status != 200) {
     std::fprintf(stderr, "strato model %s: %s (HTTP %d): %s\n", what.c_str(),
-                 answer->status == 409 ? "conflict" : "failed", answer->status, ErrorMessage(answer->body).c_str());
+                 answer->status == 409 ? "conflict" : "failed", answer->status,
+                 ErrorMessage(answer->body).c_str());
     return answer->status == 409 ? 3 : 1;
   }
   if (what != "status") {
@@ -318,9 +331,11 @@ int ModelCommand(int argc, char** argv) {
   app.add_option("--url", f.url, "Server for deployment commands (or $STRATO_URL)")
       ->envname("STRATO_URL")
       ->capture_default_str();
-  app.add_option("--actor", f.created_by, "Who makes the change, recorded in the audit log (default: the OS user)");
-  app.add_flag("--json", f.json, "Machine-readable output: the server's JSON (status, canary, shadow, promote, "
-                                 "rollback) or a JSON array (audit)");
+  app.add_option("--actor", f.created_by,
+                 "Who makes the change, recorded in the audit log (default: the OS user)");
+  app.add_flag("--json", f.json,
+               "Machine-readable output: the server's JSON (status, canary, shadow, promote, "
+               "rollback) or a JSON array (audit)");
 
   auto* push = app.add_subcommand("push", "Store a new immutable version from a folder (config.pbtxt + files)");
   push->add_option("model", f.model, "Model name")->required();

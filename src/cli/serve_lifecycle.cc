@@ -34,7 +34,8 @@ void AddLifecycleFlags(CLI::App& app, LifecycleFlags& f) {
                  "Fraction of requests copied to a shadow version (0..1)")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--deploy-shadow-max-pending", f.shadow_max_pending,
-                 "Most shadow copies queued or executing at once; more are dropped (strato_shadow_requests_total"
+                 "Most shadow copies queued or executing at once; more are dropped "
+                 "(strato_shadow_requests_total"
                  "{result=\"dropped\"}) so a slow shadow never slows production")
       ->check(CLI::PositiveNumber);
 }

@@ -26,9 +26,12 @@ DeployerImpl::ChangeGuard::~ChangeGuard() {
   lock_->operation.clear();
 }
 
-DeployerImpl::DeployerImpl(DeployerOptions options, registry::Registry* registry, ModelManager* inner,
-                           MetricsRegistry* metrics)
-    : options_(std::move(options)), registry_(registry), inner_(inner), metrics_(metrics),
+DeployerImpl::DeployerImpl(DeployerOptions options, registry::Registry* registry,
+                           ModelManager* inner, MetricsRegistry* metrics)
+    : options_(std::move(options)),
+      registry_(registry),
+      inner_(inner),
+      metrics_(metrics),
       routing_(inner, &table_),
       publisher_(options_.repository, registry, inner, options_.load_timeout_secs),
       shadow_dispatcher_(static_cast<size_t>(std::max(1, options_.shadow_max_pending))) {}
@@ -73,7 +76,8 @@ Status DeployerImpl::ApplyLocked(const DeploymentRecord& current, DeploymentReco
       Status undone = before.empty() ? publisher_.Withdraw(next.model)
                                      : publisher_.Publish(next.model, before, current.production);
       if (!undone.ok()) {
-        LogWarning("could not clean up after a failed change", {{"model", next.model}, {"error", undone.ToString()}});
+        LogWarning("could not clean up after a failed change",
+                   {{"model", next.model}, {"error", undone.ToString()}});
       }
       return published;
     }

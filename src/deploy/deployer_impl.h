@@ -100,7 +100,8 @@ class DeployerImpl : public Deployer {
 // Holds a model's change lock and clears its operation name on release.
 class DeployerImpl::ChangeGuard {
  public:
-  ChangeGuard(DeployerImpl* owner, ModelLock* lock) : owner_(owner), lock_(lock), held_(lock->mu, std::adopt_lock) {}
+  ChangeGuard(DeployerImpl* owner, ModelLock* lock)
+      : owner_(owner), lock_(lock), held_(lock->mu, std::adopt_lock) {}
   ~ChangeGuard();
 
  private:

@@ -60,9 +60,11 @@ Status DeployerImpl::Start() {
   std::set<std::string> serving;
   for (const auto& d : deployments) {
     if (d.production <= 0) continue;
-    Status published = publisher_.Publish(d.model, {d.production}, d.production, /*remove_others=*/false);
+    Status published =
+        publisher_.Publish(d.model, {d.production}, d.production, /*remove_others=*/false);
     if (!published.ok()) {
-      LogError("could not restore the production version", {{"model", d.model}, {"error", published.ToString()}});
+      LogError("could not restore the production version",
+               {{"model", d.model}, {"error", published.ToString()}});
       continue;
     }
     DeploymentRecord production_only = d;
@@ -80,7 +82,8 @@ Status DeployerImpl::Start() {
     }
     if (versions.empty() || !serving.contains(d.model)) continue;
     if (versions.size() > 1) {
-      Status published = publisher_.Publish(d.model, versions, d.production, /*remove_others=*/true);
+      Status published =
+          publisher_.Publish(d.model, versions, d.production, /*remove_others=*/true);
       if (!published.ok()) {
         LogError("could not restore the canary or shadow; production serves alone",
                  {{"model", d.model}, {"error", published.ToString()}});
@@ -130,12 +133,12 @@ std::shared_ptr<ShadowTotals> DeployerImpl::ShadowFor(const std::string& model) 
       const char* requests_help =
           "Shadow copies by result (dropped: not sent, the shadow queue was full); not part of "
           "nv_inference_request_*.";
-      slot->shadow_success_counter = metrics_->GetCounter("strato_shadow_requests_total", requests_help,
-                                                          {{"model", model}, {"result", "success"}});
-      slot->shadow_failure_counter = metrics_->GetCounter("strato_shadow_requests_total", requests_help,
-                                                          {{"model", model}, {"result", "failure"}});
-      slot->shadow_dropped_counter = metrics_->GetCounter("strato_shadow_requests_total", requests_help,
-                                                          {{"model", model}, {"result", "dropped"}});
+      slot->shadow_success_counter = metrics_->GetCounter(
+          "strato_shadow_requests_total", requests_help, {{"model", model}, {"result", "success"}});
+      slot->shadow_failure_counter = metrics_->GetCounter(
+          "strato_shadow_requests_total", requests_help, {{"model", model}, {"result", "failure"}});
+      slot->shadow_dropped_counter = metrics_->GetCounter(
+          "strato_shadow_requests_total", requests_help, {{"model", model}, {"result", "dropped"}});
     }
   }
   return slot;

@@ -120,10 +120,12 @@ Status RepositoryPublisher::Publish(const std::string& model, const std::set<int
 Status RepositoryPublisher::Withdraw(const std::string& model) {
   std::error_code ec;
   fs::remove_all(repository_ / model, ec);
-  if (ec) return InternalError("cannot remove '" + (repository_ / model).string() + "': " + ec.message());
+  if (ec)
+    return InternalError("cannot remove '" + (repository_ / model).string() + "': " + ec.message());
   Status unloaded = inner_->Unload(model);
   // Poll mode: the poller forgets the removed folder by itself.
-  if (unloaded.code() == StatusCode::kNotFound || unloaded.code() == StatusCode::kFailedPrecondition) {
+  if (unloaded.code() == StatusCode::kNotFound ||
+      unloaded.code() == StatusCode::kFailedPrecondition) {
     return Status::Ok();
   }
   return unloaded;

@@ -32,8 +32,8 @@ class RepositoryPublisher {
   // config.pbtxt is restored and the serving versions are unchanged.
   // `remove_others` also deletes the folders of versions not in `versions`
   // (false keeps them, e.g. a canary that is loaded in a second step).
-  Status Publish(const std::string& model, const std::set<int64_t>& versions, int64_t config_version,
-                 bool remove_others = true);
+  Status Publish(const std::string& model, const std::set<int64_t>& versions,
+                 int64_t config_version, bool remove_others = true);
   // Removes `model` from the repository and the model manager (after its
   // first publish failed: nothing of it was serving).
   Status Withdraw(const std::string& model);

@@ -46,7 +46,7 @@ struct RouteState {
   std::map<int64_t, std::shared_ptr<VersionWindow>> windows;
   std::shared_ptr<ShadowTotals> shadow;
   ShadowDispatcher* shadow_dispatcher = nullptr;  // owned by the deployer
-  double shadow_fraction = 1.0;                    // of requests copied to the shadow
+  double shadow_fraction = 1.0;                   // of requests copied to the shadow
   Counter* production_requests = nullptr;
   Counter* canary_requests = nullptr;
 
@@ -92,8 +92,8 @@ class RouteTable {
  private:
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<const RouteState>, std::less<>> routes_;  // guarded by mu_
-  std::map<std::string, int64_t> expected_;  // guarded by mu_
-  bool listed_ = false;                      // guarded by mu_
+  std::map<std::string, int64_t> expected_;                                       // guarded by mu_
+  bool listed_ = false;                                                           // guarded by mu_
 };
 
 }  // namespace strato::deploy

@@ -94,7 +94,10 @@ class ShadowSink : public ResponseSink {
  public:
   ShadowSink(VersionWindow* window, std::shared_ptr<const RouteState> keep,
              std::shared_ptr<ShadowComparison> comparison, std::shared_ptr<ShadowPending> pending)
-      : window_(window), keep_(std::move(keep)), comparison_(std::move(comparison)), pending_(std::move(pending)),
+      : window_(window),
+        keep_(std::move(keep)),
+        comparison_(std::move(comparison)),
+        pending_(std::move(pending)),
         start_ns_(NowNs()) {}
   void Send(std::unique_ptr<InferenceResponse> response, bool final) override {
     if (!final) return;
@@ -185,13 +188,15 @@ void RoutedVersion::SendShadow(const RouteState& route, const InferenceRequest& 
   copy->timeout_us = request.timeout_us;
   copy->times.received_ns = request.times.received_ns;
   copy->shadow = true;
-  copy->sink = std::make_shared<ShadowSink>(route.WindowFor(route.spec.shadow), table_->Find(name()), comparison,
-                                            pending);
-  route.shadow_dispatcher->Submit(std::move(shadow).value(), std::move(copy), [comparison, pending] {
-    if (comparison->totals->shadow_failure_counter) comparison->totals->shadow_failure_counter->Increment();
-    comparison->Offer(/*is_shadow=*/true, nullptr);
-    pending->Release();
-  });
+  copy->sink = std::make_shared<ShadowSink>(route.WindowFor(route.spec.shadow),
+                                            table_->Find(name()), comparison, pending);
+  route.shadow_dispatcher->Submit(std::move(shadow).value(), std::move(copy),
+                                  [comparison, pending] {
+                                    if (comparison->totals->shadow_failure_counter)
+                                      comparison->totals->shadow_failure_counter->Increment();
+                                    comparison->Offer(/*is_shadow=*/true, nullptr);
+                                    pending->Release();
+                                  });
 }
 
 Status RoutedVersion::Infer(std::unique_ptr<InferenceRequest>& request) {

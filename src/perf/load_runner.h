@@ -33,13 +33,13 @@ struct LevelResult {
   double throughput = 0;      // successful inferences/s
   double request_rate = 0;    // successful requests/s
   LatencySummary latency;     // successful requests only
-  uint64_t errors = 0;         // over every window measured
+  uint64_t errors = 0;        // over every window measured
   std::string first_error;
-  uint64_t delayed = 0;        // rate mode: sends more than 1 ms behind schedule (every window)
+  uint64_t delayed = 0;         // rate mode: sends more than 1 ms behind schedule (every window)
   uint64_t total_requests = 0;  // answered (ok or error) over every window measured
   bool stable = false;
-  int windows = 0;             // windows measured
-  int merged_windows = 0;      // the last ones, whose rates and latencies are reported
+  int windows = 0;            // windows measured
+  int merged_windows = 0;     // the last ones, whose rates and latencies are reported
   double measured_s = 0;      // duration of the merged windows
   ServerBreakdown server;     // delta over the merged windows
 };

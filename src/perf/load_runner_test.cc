@@ -151,7 +151,7 @@ TEST(LoadRunnerTest, ErrorsOfEveryWindowAreCounted) {
   EarlyFailures t;
   PerfOptions o = FastOptions();
   o.max_trials = 6;
-  o.stability_percentage = -1;  // never stable: all 6 windows run
+  o.stability_percentage = -1;             // never stable: all 6 windows run
   t.fail_until_ns = NowNs() + 60'000'000;  // warm-up (20 ms) and the start of window 1
   LoadRunner runner(o, &t, 0);
   auto r = runner.RunLevel(1);

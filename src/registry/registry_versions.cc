@@ -73,18 +73,21 @@ Status UnwrapVersionFolder(const fs::path& dir, SourceFiles* source) {
   std::set<std::string> tops;
   for (const auto& [rel, path] : source->files) {
     const auto slash = rel.find('/');
-    if (slash == std::string::npos) return Status::Ok();  // a file at the top: a version folder already
+    if (slash == std::string::npos)
+      return Status::Ok();  // a file at the top: a version folder already
     tops.insert(rel.substr(0, slash));
   }
   for (const auto& top : tops) {
-    if (top.empty() || top.find_first_not_of("0123456789") != std::string::npos) return Status::Ok();
+    if (top.empty() || top.find_first_not_of("0123456789") != std::string::npos)
+      return Status::Ok();
   }
   if (tops.size() > 1) {
     std::string list;
     for (const auto& top : tops) list += (list.empty() ? "" : ", ") + top + "/";
-    return InvalidArgumentError("'" + dir.string() + "' is a Triton model folder with several versions (" + list +
-                                "); push one version at a time: copy config.pbtxt into a version folder "
-                                "and push that folder");
+    return InvalidArgumentError(
+        "'" + dir.string() + "' is a Triton model folder with several versions (" + list +
+        "); push one version at a time: copy config.pbtxt into a version folder "
+        "and push that folder");
   }
   const std::string prefix = *tops.begin() + "/";
   for (auto& [rel, path] : source->files) rel = rel.substr(prefix.size());
@@ -99,13 +102,14 @@ StatusOr<VersionRecord> RegistryImpl::Push(const PushRequest& request) {
     // "model:version", or a version of the same model.
     const std::string& parent = request.lineage.parent;
     const auto colon = parent.rfind(':');
-    const std::string parent_model = colon == std::string::npos ? request.model : parent.substr(0, colon);
+    const std::string parent_model =
+        colon == std::string::npos ? request.model : parent.substr(0, colon);
     const std::string number = colon == std::string::npos ? parent : parent.substr(colon + 1);
     int64_t parent_version = 0;
     auto [ptr, err] = std::from_chars(number.data(), number.data() + number.size(), parent_version);
     if (err != std::errc() || ptr != number.data() + number.size() || parent_version <= 0) {
-      return InvalidArgumentError("lineage parent '" + parent + "' must look like MODEL:VERSION (e.g. " +
-                                  request.model + ":3)");
+      return InvalidArgumentError("lineage parent '" + parent +
+                                  "' must look like MODEL:VERSION (e.g. " + request.model + ":3)");
     }
     if (!Get(parent_model, parent_version).ok()) {
       return NotFoundError("lineage parent '" + parent + "' is not a version in this registry");

@@ -87,8 +87,9 @@ Status DynamicBatchScheduler::Enqueue(std::unique_ptr<InferenceRequest>& request
   if (times.received_ns == 0) times.received_ns = now;
   // Built before taking the lock to keep the critical section short; thrown
   // away untouched if the request is refused.
-  auto sink = std::make_shared<StatsSink>(request->sink, request->shadow ? nullptr : stats_, tracker_, times,
-                                          static_cast<uint64_t>(rows), config_.output_check.get());
+  auto sink =
+      std::make_shared<StatsSink>(request->sink, request->shadow ? nullptr : stats_, tracker_,
+                                  times, static_cast<uint64_t>(rows), config_.output_check.get());
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {

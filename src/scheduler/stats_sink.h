@@ -14,10 +14,10 @@
 #include <mutex>
 #include <string_view>
 
+#include "output_check.h"
 #include "strato/core/inference.h"
 #include "strato/core/model_stats.h"
 #include "strato/core/status.h"
-#include "output_check.h"
 
 namespace strato {
 

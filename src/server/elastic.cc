@@ -47,8 +47,8 @@ uint64_t ModelManagerImpl::EstimateBytesLocked(const PreparedModel& prepared) co
   const std::string config_bytes = identity_config.SerializeAsString();
   uint64_t total = 0;
   for (int64_t v : prepared.selection.versions) {
-    const std::string identity =
-        config_bytes + "\n" + prepared.model_dir.string() + "\n" + prepared.version_fingerprints.at(v);
+    const std::string identity = config_bytes + "\n" + prepared.model_dir.string() + "\n" +
+                                 prepared.version_fingerprints.at(v);
     if (auto known = measured_bytes_.find(identity); known != measured_bytes_.end()) {
       total += known->second;
       continue;
@@ -65,11 +65,14 @@ uint64_t ModelManagerImpl::EstimateBytesLocked(const PreparedModel& prepared) co
   return total;
 }
 
-void ModelManagerImpl::RecordMeasuredLocked(const std::map<int64_t, std::shared_ptr<ModelVersionImpl>>& loaded) {
-  for (const auto& [v, version] : loaded) measured_bytes_[version->identity()] = version->memory_bytes();
+void ModelManagerImpl::RecordMeasuredLocked(
+    const std::map<int64_t, std::shared_ptr<ModelVersionImpl>>& loaded) {
+  for (const auto& [v, version] : loaded)
+    measured_bytes_[version->identity()] = version->memory_bytes();
 }
 
-Status ModelManagerImpl::EnforceBudgetLocked(const std::string& name, uint64_t need, const std::string& what) {
+Status ModelManagerImpl::EnforceBudgetLocked(const std::string& name, uint64_t need,
+                                             const std::string& what) {
   const uint64_t budget = options_.memory_budget_bytes;
   if (budget == 0) return Status::Ok();
   if (need > budget) {
@@ -105,9 +108,9 @@ Status ModelManagerImpl::EnforceBudgetLocked(const std::string& name, uint64_t n
     }
     if (victim.empty()) {
       return ResourceExhaustedError("loading '" + name + "' (" + Bytes(need) + ", " + what +
-                                    ") would exceed the memory budget of " + Bytes(budget) + ": " + Bytes(used) +
-                                    " are held by models serving requests now (" + busy +
-                                    "); retry later or raise --model-memory-budget-bytes");
+                                    ") would exceed the memory budget of " + Bytes(budget) + ": " +
+                                    Bytes(used) + " are held by models serving requests now (" +
+                                    busy + "); retry later or raise --model-memory-budget-bytes");
     }
     LogInfo("evicting model for the memory budget", {{"model", victim}, {"for", name}});
     UnloadColdLocked(victim, "evicted for the memory budget");

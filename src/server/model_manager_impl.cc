@@ -166,7 +166,8 @@ Status ModelManagerImpl::LoadLocked(const LoadRequest& request, const std::strin
   }
   // The budget is checked, and others evicted, before anything loads.
   if (options_.memory_budget_bytes > 0) {
-    Status room = EnforceBudgetLocked(name, EstimateBytesLocked(*prepared), "estimated from its files");
+    Status room =
+        EnforceBudgetLocked(name, EstimateBytesLocked(*prepared), "estimated from its files");
     if (!room.ok()) {
       RecordFailure(name, fingerprint, room, {});
       return room;

@@ -19,7 +19,8 @@ std::string ModelManagerImpl::NotReadyReason() const {
     if (!entry.requested || !entry.serving.empty()) continue;
     std::string why = entry.reason;
     if (why.empty() && !entry.status.empty()) why = entry.status.rbegin()->second.reason;
-    missing += (missing.empty() ? "" : "; ") + ("model '" + name + "' is not loaded") + (why.empty() ? "" : ": " + why);
+    missing += (missing.empty() ? "" : "; ") + ("model '" + name + "' is not loaded") +
+               (why.empty() ? "" : ": " + why);
   }
   return missing;
 }
@@ -29,12 +30,14 @@ ModelManager::Serving ModelManagerImpl::ServingState(std::string_view name, int6
   auto it = models_.find(name);
   if (it == models_.end()) return Serving::kNo;
   const ModelEntry& entry = it->second;
-  if (version <= 0 ? !entry.serving.empty() : entry.serving.contains(version)) return Serving::kLoaded;
+  if (version <= 0 ? !entry.serving.empty() : entry.serving.contains(version))
+    return Serving::kLoaded;
   // Unloaded after idling or evicted: the next request loads it again.
   if (entry.cold) {
     if (version <= 0) return Serving::kScaledToZero;
     auto sc = scanned_.find(name);
-    if (sc != scanned_.end() && sc->second.versions.contains(version)) return Serving::kScaledToZero;
+    if (sc != scanned_.end() && sc->second.versions.contains(version))
+      return Serving::kScaledToZero;
   }
   return Serving::kNo;
 }

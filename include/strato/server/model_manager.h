@@ -103,7 +103,9 @@ class ModelManager {
   virtual bool Ready() const = 0;
   // Why Ready() is false, naming what is missing ("model 'x' is not loaded:
   // ..."); empty when ready. For the readiness endpoints' answers.
-  virtual std::string NotReadyReason() const { return Ready() ? std::string() : "the server is not ready"; }
+  virtual std::string NotReadyReason() const {
+    return Ready() ? std::string() : "the server is not ready";
+  }
 
   // Whether (name, version) can answer without failing, WITHOUT loading
   // anything (readiness probes must not wake a scaled-to-zero model).

@@ -98,7 +98,8 @@ Reactor* InferenceService::ModelReady(Ctx* context, const inference::ModelReadyR
   if (!version.ok()) return Answer(context, version.status());
   // Unknown and not-ready models are both simply "not ready" (as Triton).
   // Never loads: a scaled-to-zero model is ready (it loads on its next inference).
-  response->set_ready(manager_->ServingState(request->name(), *version) != ModelManager::Serving::kNo);
+  response->set_ready(manager_->ServingState(request->name(), *version) !=
+                      ModelManager::Serving::kNo);
   return Answer(context, Status::Ok());
 }
 

@@ -1,8 +1,6 @@
 #include "session.h"
 
-
-#include <chrono>
-#include <thread>
+#include <simdjson.h>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -12,7 +10,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <simdjson.h>
+#include <chrono>
+#include <thread>
 
 #include "binary_extension.h"
 #include "strato/core/logging.h"
@@ -241,7 +240,8 @@ asio::awaitable<Reply> Session::RunCall(PendingCall call) {
   auto result = std::make_shared<Reply>();
   co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
       [&](auto handler) {
-        std::thread([handler = std::move(handler), run = std::move(call.run), worker, result]() mutable {
+        std::thread([handler = std::move(handler), run = std::move(call.run), worker,
+                     result]() mutable {
           *result = run();
           asio::post(worker->ctx, [h = std::move(handler)]() mutable { std::move(h)(); });
         }).detach();
