@@ -87,6 +87,9 @@ Status DeployerImpl::Start() {
       if (!published.ok()) {
         LogError("could not restore the canary or shadow; production serves alone",
                  {{"model", d.model}, {"error", published.ToString()}});
+        // Reload production alone so that the failed version leaves no folder
+        // and no UNAVAILABLE entry behind.
+        (void)publisher_.Publish(d.model, {d.production}, d.production, /*remove_others=*/true);
         guards.erase(d.model);
         continue;
       }

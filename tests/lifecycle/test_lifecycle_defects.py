@@ -92,7 +92,7 @@ output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ -1 ] } ]
 model_warmup [ { name: "slow_load" batch_size: 1 count: %d
   inputs { key: "INPUT0" value { data_type: TYPE_FP32 dims: [ 262144 ] zero_data: true } } } ]
 """
-SLOW_WARMUPS = int(os.environ.get("STRATO_TEST_SLOW_WARMUPS", "4000"))
+SLOW_WARMUPS = int(os.environ.get("STRATO_TEST_SLOW_WARMUPS", "10000"))
 
 
 class ConcurrentChangeTest(Fixture):
