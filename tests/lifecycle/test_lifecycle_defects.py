@@ -17,7 +17,6 @@ lifecycle (issue 20), against `strato serve --registry` and `strato model`:
 Real server processes, real CLI processes, HTTP over loopback.
 """
 import argparse
-import base64
 import json
 import os
 import pwd
@@ -29,7 +28,7 @@ import threading
 import time
 import unittest
 
-from lifecycle_util import INFER_BODY, Server, http, model_cli, write_model
+from lifecycle_util import Server, http, model_cli, write_model
 
 STRATO = None
 
