@@ -23,7 +23,8 @@ std::string RoutingManager::NotReadyReason() const {
   std::string missing;
   for (const auto& [model, production] : table_->Expected()) {
     if (production <= 0 || inner_->ServingState(model, production) != Serving::kNo) continue;
-    missing += (missing.empty() ? "" : ", ") + model + ":" + std::to_string(production);
+    if (!missing.empty()) missing += ", ";
+    missing += model + ":" + std::to_string(production);
   }
   if (missing.empty()) return "";
   return "deployed production versions not loaded yet: " + missing;

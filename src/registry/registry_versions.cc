@@ -83,7 +83,10 @@ Status UnwrapVersionFolder(const fs::path& dir, SourceFiles* source) {
   }
   if (tops.size() > 1) {
     std::string list;
-    for (const auto& top : tops) list += (list.empty() ? "" : ", ") + top + "/";
+    for (const auto& top : tops) {
+      if (!list.empty()) list += ", ";
+      list += top + "/";
+    }
     return InvalidArgumentError(
         "'" + dir.string() + "' is a Triton model folder with several versions (" + list +
         "); push one version at a time: copy config.pbtxt into a version folder "

@@ -5,8 +5,12 @@ namespace {
 
 std::string ShapeText(const std::vector<int64_t>& shape) {
   std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
-  return out + "]";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(std::to_string(shape[i]));
+  }
+  out.push_back(']');
+  return out;
 }
 
 }  // namespace

@@ -19,8 +19,9 @@ std::string ModelManagerImpl::NotReadyReason() const {
     if (!entry.requested || !entry.serving.empty()) continue;
     std::string why = entry.reason;
     if (why.empty() && !entry.status.empty()) why = entry.status.rbegin()->second.reason;
-    missing += (missing.empty() ? "" : "; ") + ("model '" + name + "' is not loaded") +
-               (why.empty() ? "" : ": " + why);
+    if (!missing.empty()) missing += "; ";
+    missing += "model '" + name + "' is not loaded";
+    if (!why.empty()) missing += ": " + why;
   }
   return missing;
 }
