@@ -184,7 +184,8 @@ class ElasticTest(unittest.TestCase):
     def test_budget_is_checked_before_loading(self):
         repo = self.repo("estimate")
         copy_model(self.demo, "xgb_fraud", repo, "xgb")
-        server = Serve(repo, "--model-memory-budget-bytes", "3000000")
+        size = os.path.getsize(os.path.join(repo, "xgb", "1", "xgboost.json"))
+        server = Serve(repo, "--model-memory-budget-bytes", str(size // 2))
         try:
             code, body = server.infer("xgb", XGB_BODY)
             self.assertEqual(code, 503, body)
