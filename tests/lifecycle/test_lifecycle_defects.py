@@ -106,17 +106,20 @@ class ConcurrentChangeTest(Fixture):
         def set_canary():
             canary["answer"] = http("POST", server.base + "/v1/deployments/slow/canary",
                                     {"version": v2, "weight": 0.5})
+            canary["done"] = time.time()
         thread = threading.Thread(target=set_canary)
         thread.start()
         time.sleep(0.3)
         body = {"inputs": [{"name": "INPUT0", "datatype": "FP32", "shape": [1, 2], "data": [1, 2]}]}
+        sent = time.time()
         code, answer = http("POST", server.base + "/v2/models/slow/infer", body)
+        inferred = time.time()
         self.assertEqual(code, 200, answer)
         code, answer = http("POST", server.base + "/v1/deployments/slow/rollback", {})
         refused = self.cli("rollback", "slow", server=server, check=False)
-        still_loading = thread.is_alive()
         thread.join()
-        self.assertTrue(still_loading, "the canary loaded too fast to test; raise STRATO_TEST_SLOW_WARMUPS")
+        self.assertLess(sent, canary["done"], "the canary loaded too fast to test; raise STRATO_TEST_SLOW_WARMUPS")
+        self.assertLess(inferred, canary["done"], "inference waited for the management call")
         self.assertEqual(code, 409, answer)
         self.assertIn("in progress", answer["error"])
         self.assertEqual(refused.returncode, 3, refused.stderr)
