@@ -9,6 +9,7 @@
 #include <set>
 
 #include "commands.h"
+#include "deployment_table.h"
 #include "management_client.h"
 #include "strato/registry/registry.h"
 
@@ -90,7 +91,7 @@ int Push(const ModelFlags& f) {
     request.metrics[k] = value;
   }
   request.lineage = f.lineage;
-  request.created_by = f.created_by.empty() ? (std::getenv("USER") ? std::getenv("USER") : "unknown") : f.created_by;
+  request.created_by = f.created_by.empty() ? CurrentUser() : f.created_by;
   const bool tty = isatty(fileno(stderr));
   request.progress = [tty](size_t done, size_t total, uint64_t bytes) {
     if (!tty) return;
@@ -102,6 +103,18 @@ int Push(const ModelFlags& f) {
   };
   auto pushed = (*reg)->Push(request);
   if (!pushed.ok()) return Fail("push", pushed.status());
+  if (auto versions = (*reg)->List(f.model); versions.ok()) {
+    for (const auto& v : *versions) {
+      if (v.version == pushed->version || v.digest != pushed->digest) continue;
+      std::fprintf(
+          stderr,
+          "warning: %s version %lld has the same content as version %lld (same sha256 digest); "
+          "stored anyway as a new version\n",
+          f.model.c_str(), static_cast<long long>(pushed->version),
+          static_cast<long long>(v.version));
+      break;
+    }
+  }
   std::printf("pushed %s version %lld (sha256 %s, %zu files, %s)\n", pushed->model.c_str(),
               static_cast<long long>(pushed->version), pushed->digest.c_str(), pushed->files.size(),
               FormatBytes(pushed->total_bytes()).c_str());
@@ -116,11 +129,14 @@ int List(const ModelFlags& f) {
   if (!f.model.empty() && versions->empty()) {
     return Fail("list", NotFoundError("unknown model '" + f.model + "' in the registry"));
   }
-  std::printf("%-24s %7s  %-10s  %-12s  %10s  %s\n", "MODEL", "VERSION", "STAGE", "DIGEST", "SIZE", "CREATED BY");
+  std::printf("%-24s %7s  %-10s  %-12s  %10s  %-23s  %s\n", "MODEL", "VERSION", "STAGE", "DIGEST",
+              "SIZE", "PUSHED", "BY");
   for (const auto& v : *versions) {
-    std::printf("%-24s %7lld  %-10s  %-12s  %10s  %s\n", v.model.c_str(), static_cast<long long>(v.version),
+    std::printf("%-24s %7lld  %-10s  %-12s  %10s  %-23s  %s\n", v.model.c_str(),
+                static_cast<long long>(v.version),
                 std::string(registry::StageName(v.stage)).c_str(), v.digest.substr(0, 12).c_str(),
-                FormatBytes(v.total_bytes()).c_str(), v.created_by.c_str());
+                FormatBytes(v.total_bytes()).c_str(), FormatUnixTime(v.created_at).c_str(),
+                v.created_by.c_str());
   }
   return 0;
 }
@@ -128,7 +144,7 @@ int List(const ModelFlags& f) {
 void PrintRecord(const VersionRecord& v) {
   std::printf("model:      %s\nversion:    %lld\nstage:      %s\ndigest:     sha256:%s\n", v.model.c_str(),
               static_cast<long long>(v.version), std::string(registry::StageName(v.stage)).c_str(), v.digest.c_str());
-  std::printf("created:    %lld by %s\n", static_cast<long long>(v.created_at), v.created_by.c_str());
+  std::printf("pushed:     %s by %s\n", FormatUnixTime(v.created_at).c_str(), v.created_by.c_str());
   std::printf("lineage:    data_hash=%s pipeline=%s parent=%s\n            parameters=%s\n",
               v.lineage.data_hash.c_str(), v.lineage.pipeline.c_str(), v.lineage.parent.c_str(),
               v.lineage.parameters.c_str());
@@ -149,6 +165,8 @@ int Show(const ModelFlags& f) {
   std::printf("integrity:  %s\n", verified.ok() ? "ok (every file matches its sha256)" : verified.message().c_str());
   return verified.ok() ? 0 : 1;
 }
+
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 int Diff(const ModelFlags& f) {
   auto reg = OpenRegistry(f);
@@ -181,7 +199,23 @@ int Diff(const ModelFlags& f) {
   }
   if (a->lineage.data_hash != b->lineage.data_hash) std::printf("data_hash: %s -> %s\n", a->lineage.data_hash.c_str(), b->lineage.data_hash.c_str());
   if (a->lineage.parameters != b->lineage.parameters) std::printf("parameters: %s -> %s\n", a->lineage.parameters.c_str(), b->lineage.parameters.c_str());
-  if (a->labels != b->labels) std::printf("labels changed\n");
+  if (a->lineage.pipeline != b->lineage.pipeline)
+    std::printf("pipeline: %s -> %s\n", OrDash(a->lineage.pipeline).c_str(),
+                OrDash(b->lineage.pipeline).c_str());
+  if (a->lineage.parent != b->lineage.parent)
+    std::printf("parent: %s -> %s\n", OrDash(a->lineage.parent).c_str(),
+                OrDash(b->lineage.parent).c_str());
+  std::set<std::string> label_keys;
+  for (const auto& [k, v] : a->labels) label_keys.insert(k);
+  for (const auto& [k, v] : b->labels) label_keys.insert(k);
+  for (const auto& k : label_keys) {
+    const auto ia = a->labels.find(k), ib = b->labels.find(k);
+    const std::string va = ia == a->labels.end() ? "-" : ia->second,
+                      vb = ib == b->labels.end() ? "-" : ib->second;
+    if (va != vb || (ia == a->labels.end()) != (ib == b->labels.end())) {
+      std::printf("label %s: %s -> %s\n", k.c_str(), va.c_str(), vb.c_str());
+    }
+  }
   if (a->digest == b->digest) std::printf("identical content (same digest)\n");
   return 0;
 }
@@ -203,22 +237,11 @@ int Local(const ModelFlags& f, const std::string& what) {
     if (!s.ok()) return Fail(what, s);
     (void)(*reg)->CollectGarbage();
   }
-  (void)(*reg)->AppendAudit({0, 0, f.model, what, f.created_by.empty() ? "cli" : f.created_by,
+  (void)(*reg)->AppendAudit({0, 0, f.model, what,
+                             f.created_by.empty() ? CurrentUser() : f.created_by,
                              "{\"version\":" + std::to_string(f.version) + "}"});
   std::printf("%sd %s version %lld\n", what == "archive" ? "archive" : "delete", f.model.c_str(),
               static_cast<long long>(f.version));
-  return 0;
-}
-
-int Audit(const ModelFlags& f) {
-  auto reg = OpenRegistry(f);
-  if (!reg.ok()) return Fail("audit", reg.status());
-  auto entries = (*reg)->ListAudit(f.model, 50);
-  if (!entries.ok()) return Fail("audit", entries.status());
-  for (const auto& e : *entries) {
-    std::printf("%lld  %-8s %-10s by %-8s %s\n", static_cast<long long>(e.time_ms), e.model.c_str(), e.action.c_str(),
-                e.actor.c_str(), e.detail.c_str());
-  }
   return 0;
 }
 
@@ -231,9 +254,34 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+int Audit(const ModelFlags& f) {
+  auto reg = OpenRegistry(f);
+  if (!reg.ok()) return Fail("audit", reg.status());
+  auto entries = (*reg)->ListAudit(f.model, 50);
+  if (!entries.ok()) return Fail("audit", entries.status());
+  if (f.json) {
+    std::printf("[");
+    for (size_t i = 0; i < entries->size(); ++i) {
+      const auto& e = (*entries)[i];
+      std::printf("%s{\"time_ms\":%lld,\"model\":%s,\"action\":%s,\"actor\":%s,\"detail\":%s}",
+                  i ? "," : "", static_cast<long long>(e.time_ms), JsonString(e.model).c_str(),
+                  JsonString(e.action).c_str(), JsonString(e.actor).c_str(),
+                  e.detail.empty() ? "{}" : e.detail.c_str());
+    }
+    std::printf("]\n");
+    return 0;
+  }
+  for (const auto& e : *entries) {
+    std::printf("%s  %-8s %-10s by %-8s %s\n", FormatUnixTime(e.time_ms / 1000).c_str(),
+                e.model.c_str(), e.action.c_str(), e.actor.c_str(), e.detail.c_str());
+  }
+  return 0;
+}
+
 int Remote(const ModelFlags& f, const std::string& what) {
   std::string method = "POST", path = "/v1/deployments/" + f.model, body;
-  const std::string actor = "\"actor\":" + JsonString(f.created_by.empty() ? "cli" : f.created_by);
+  const std::string actor =
+      "\"actor\":" + JsonString(f.created_by.empty() ? CurrentUser() : f.created_by);
   if (what == "status") {
     method = "GET";
   } else if (what == "canary") {
@@ -251,10 +299,23 @@ int Remote(const ModelFlags& f, const std::string& what) {
   auto answer = HttpCall(f.url, method, path, body);
   if (!answer.ok()) return Fail(what, answer.status());
   if (answer->status != 200) {
-    std::fprintf(stderr, "strato model %s: HTTP %d: %s\n", what.c_str(), answer->status, answer->body.c_str());
+    std::fprintf(stderr, "strato model %s: %s (HTTP %d): %s\n", what.c_str(),
+                 answer->status == 409 ? "conflict" : "failed", answer->status,
+                 ErrorMessage(answer->body).c_str());
     return answer->status == 409 ? 3 : 1;
   }
-  std::printf("%s\n", answer->body.c_str());
+  if (what != "status") {
+    if (!f.json) std::printf("%s %s: done\n", what.c_str(), f.model.c_str());
+    // Show where the deployment stands now.
+    answer = HttpCall(f.url, "GET", "/v1/deployments/" + f.model, "");
+    if (!answer.ok() || answer->status != 200) return 0;
+  }
+  if (f.json) {
+    std::printf("%s\n", answer->body.c_str());
+    return 0;
+  }
+  auto table = FormatDeploymentStatus(answer->body);
+  std::printf("%s", table.ok() ? table->c_str() : (answer->body + "\n").c_str());
   return 0;
 }
 
@@ -267,8 +328,14 @@ int ModelCommand(int argc, char** argv) {
   app.footer("Also: strato model pull SOURCE ... downloads a model into a repository (strato model pull --help).");
   ModelFlags f;
   app.add_option("--registry", f.registry_dir, "Registry folder (default: $STRATO_REGISTRY or ./strato-registry)");
-  app.add_option("--url", f.url, "Server for deployment commands")->capture_default_str();
-  app.add_option("--actor", f.created_by, "Who makes the change (recorded in the audit log)");
+  app.add_option("--url", f.url, "Server for deployment commands (or $STRATO_URL)")
+      ->envname("STRATO_URL")
+      ->capture_default_str();
+  app.add_option("--actor", f.created_by,
+                 "Who makes the change, recorded in the audit log (default: the OS user)");
+  app.add_flag("--json", f.json,
+               "Machine-readable output: the server's JSON (status, canary, shadow, promote, "
+               "rollback) or a JSON array (audit)");
 
   auto* push = app.add_subcommand("push", "Store a new immutable version from a folder (config.pbtxt + files)");
   push->add_option("model", f.model, "Model name")->required();

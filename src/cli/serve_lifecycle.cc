@@ -30,6 +30,14 @@ void AddLifecycleFlags(CLI::App& app, LifecycleFlags& f) {
       ->check(CLI::PositiveNumber);
   app.add_option("--deploy-evaluate-ms", f.evaluate_interval_ms, "Milliseconds between policy evaluations")
       ->check(CLI::PositiveNumber);
+  app.add_option("--deploy-shadow-fraction", f.shadow_fraction,
+                 "Fraction of requests copied to a shadow version (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--deploy-shadow-max-pending", f.shadow_max_pending,
+                 "Most shadow copies queued or executing at once; more are dropped "
+                 "(strato_shadow_requests_total"
+                 "{result=\"dropped\"}) so a slow shadow never slows production")
+      ->check(CLI::PositiveNumber);
 }
 
 void ApplyElasticFlags(const LifecycleFlags& flags, ModelManagerOptions* options) {
@@ -55,6 +63,8 @@ StatusOr<std::unique_ptr<Lifecycle>> Lifecycle::Create(const LifecycleFlags& fla
   options.repository = repositories.front();
   options.policy = flags.policy;
   options.evaluate_interval_ms = flags.evaluate_interval_ms;
+  options.shadow_fraction = flags.shadow_fraction;
+  options.shadow_max_pending = flags.shadow_max_pending;
   ASSIGN_OR_RETURN(lifecycle->deployer_,
                    deploy::Deployer::Create(options, lifecycle->registry_.get(), inner, metrics));
   return lifecycle;

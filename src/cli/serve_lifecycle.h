@@ -23,6 +23,8 @@ struct LifecycleFlags {
   std::string registry_dir;
   deploy::PolicyOptions policy;
   int evaluate_interval_ms = 1000;
+  double shadow_fraction = 1.0;
+  int shadow_max_pending = 64;
   // Elastic serving (model manager options).
   int idle_unload_secs = 0;
   uint64_t memory_budget_bytes = 0;

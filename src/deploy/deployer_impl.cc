@@ -1,5 +1,7 @@
 #include "deployer_impl.h"
 
+#include <algorithm>
+
 #include "strato/core/logging.h"
 
 namespace strato::deploy {
@@ -19,26 +21,20 @@ std::string Name(const std::string& model, int64_t version) { return model + ":"
 
 }  // namespace
 
-// Holds a model's change lock and clears its operation name on release.
-class DeployerImpl::ChangeGuard {
- public:
-  ChangeGuard(DeployerImpl* owner, ModelLock* lock) : owner_(owner), lock_(lock), held_(lock->mu, std::adopt_lock) {}
-  ~ChangeGuard() {
-    std::lock_guard<std::mutex> l(owner_->locks_mu_);
-    lock_->operation.clear();
-  }
+DeployerImpl::ChangeGuard::~ChangeGuard() {
+  std::lock_guard<std::mutex> l(owner_->locks_mu_);
+  lock_->operation.clear();
+}
 
- private:
-  DeployerImpl* owner_;
-  ModelLock* lock_;
-  std::unique_lock<std::mutex> held_;
-};
-
-DeployerImpl::DeployerImpl(DeployerOptions options, registry::Registry* registry, ModelManager* inner,
-                           MetricsRegistry* metrics)
-    : options_(std::move(options)), registry_(registry), inner_(inner), metrics_(metrics),
+DeployerImpl::DeployerImpl(DeployerOptions options, registry::Registry* registry,
+                           ModelManager* inner, MetricsRegistry* metrics)
+    : options_(std::move(options)),
+      registry_(registry),
+      inner_(inner),
+      metrics_(metrics),
       routing_(inner, &table_),
-      publisher_(options_.repository, registry, inner, options_.load_timeout_secs) {}
+      publisher_(options_.repository, registry, inner, options_.load_timeout_secs),
+      shadow_dispatcher_(static_cast<size_t>(std::max(1, options_.shadow_max_pending))) {}
 
 StatusOr<std::unique_ptr<DeployerImpl::ChangeGuard>> DeployerImpl::BeginChange(const std::string& model,
                                                                                const std::string& operation) {
@@ -72,7 +68,20 @@ Status DeployerImpl::ApplyLocked(const DeploymentRecord& current, DeploymentReco
   std::set<int64_t> both = before;
   both.insert(after.begin(), after.end());
   // 1. Load what is new beside what serves (nothing switches yet).
-  if (both != before) RETURN_IF_ERROR(publisher_.Publish(next.model, both, next.production));
+  if (both != before) {
+    Status published = publisher_.Publish(next.model, both, next.production);
+    if (!published.ok()) {
+      // Leave no trace of the failed version: no folder, no UNAVAILABLE
+      // entry in the repository index, the serving set reloaded as it was.
+      Status undone = before.empty() ? publisher_.Withdraw(next.model)
+                                     : publisher_.Publish(next.model, before, current.production);
+      if (!undone.ok()) {
+        LogWarning("could not clean up after a failed change",
+                   {{"model", next.model}, {"error", undone.ToString()}});
+      }
+      return published;
+    }
+  }
   // 2. Store the new spec (fails on a concurrent change by another process).
   Status stored = registry_->PutDeployment(next, current.generation);
   if (!stored.ok()) {

@@ -20,6 +20,7 @@
 #include "repository_publisher.h"
 #include "route_state.h"
 #include "routing_manager.h"
+#include "shadow_dispatcher.h"
 #include "strato/deploy/deployer.h"
 
 namespace strato::deploy {
@@ -81,6 +82,7 @@ class DeployerImpl : public Deployer {
   RouteTable table_;
   RoutingManager routing_;
   RepositoryPublisher publisher_;
+  ShadowDispatcher shadow_dispatcher_;
 
   std::mutex locks_mu_;
   std::map<std::string, std::unique_ptr<ModelLock>> locks_;  // guarded by locks_mu_
@@ -93,6 +95,19 @@ class DeployerImpl : public Deployer {
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // guarded by stop_mu_
   std::thread policy_thread_;
+};
+
+// Holds a model's change lock and clears its operation name on release.
+class DeployerImpl::ChangeGuard {
+ public:
+  ChangeGuard(DeployerImpl* owner, ModelLock* lock)
+      : owner_(owner), lock_(lock), held_(lock->mu, std::adopt_lock) {}
+  ~ChangeGuard();
+
+ private:
+  DeployerImpl* owner_;
+  ModelLock* lock_;
+  std::unique_lock<std::mutex> held_;
 };
 
 }  // namespace strato::deploy

@@ -45,20 +45,60 @@ int WindowSeconds(const PolicyOptions& policy) {
 
 Status DeployerImpl::Start() {
   ASSIGN_OR_RETURN(auto deployments, registry_->ListDeployments());
+  // Readiness waits for every deployed production version from here on.
+  for (const auto& d : deployments) table_.ExpectProduction(d.model, d.production);
+  table_.MarkListed();
+  // Changes requested while a deployment is restored are refused (409)
+  // rather than interleaved with it.
+  std::map<std::string, std::unique_ptr<ChangeGuard>> guards;
+  for (const auto& d : deployments) {
+    auto guard = BeginChange(d.model, "restoring the deployment after a restart");
+    if (guard.ok()) guards[d.model] = std::move(guard).value();
+  }
+  // 1. Production first, for every model: it serves as soon as it is loaded,
+  //    whatever canary or shadow still has to load.
+  std::set<std::string> serving;
+  for (const auto& d : deployments) {
+    if (d.production <= 0) continue;
+    Status published =
+        publisher_.Publish(d.model, {d.production}, d.production, /*remove_others=*/false);
+    if (!published.ok()) {
+      LogError("could not restore the production version",
+               {{"model", d.model}, {"error", published.ToString()}});
+      continue;
+    }
+    DeploymentRecord production_only = d;
+    production_only.canary = 0;
+    production_only.canary_weight = 0;
+    production_only.shadow = 0;
+    PublishRoute(production_only, true);
+    serving.insert(d.model);
+  }
+  // 2. Then the canaries and shadows join, each once it has loaded.
   for (const auto& d : deployments) {
     std::set<int64_t> versions;
     for (int64_t v : {d.production, d.canary, d.shadow}) {
       if (v > 0) versions.insert(v);
     }
-    if (versions.empty()) continue;
-    Status published = publisher_.Publish(d.model, versions, d.production);
-    if (!published.ok()) {
-      LogError("could not restore deployment", {{"model", d.model}, {"error", published.ToString()}});
-      continue;
+    if (versions.empty() || !serving.contains(d.model)) continue;
+    if (versions.size() > 1) {
+      Status published =
+          publisher_.Publish(d.model, versions, d.production, /*remove_others=*/true);
+      if (!published.ok()) {
+        LogError("could not restore the canary or shadow; production serves alone",
+                 {{"model", d.model}, {"error", published.ToString()}});
+        // Reload production alone so that the failed version leaves no folder
+        // and no UNAVAILABLE entry behind.
+        (void)publisher_.Publish(d.model, {d.production}, d.production, /*remove_others=*/true);
+        guards.erase(d.model);
+        continue;
+      }
     }
     PublishRoute(d, true);
+    guards.erase(d.model);
     LogInfo("deployment restored", {{"model", d.model}, {"spec", SpecJson(d)}});
   }
+  guards.clear();
   policy_thread_ = std::thread([this] { PolicyLoop(); });
   return Status::Ok();
 }
@@ -93,12 +133,22 @@ std::shared_ptr<ShadowTotals> DeployerImpl::ShadowFor(const std::string& model) 
                                                       {{"model", model}, {"result", "mismatch"}});
       slot->failed_counter = metrics_->GetCounter("strato_shadow_comparisons_total", help,
                                                   {{"model", model}, {"result", "shadow_failed"}});
+      const char* requests_help =
+          "Shadow copies by result (dropped: not sent, the shadow queue was full); not part of "
+          "nv_inference_request_*.";
+      slot->shadow_success_counter = metrics_->GetCounter(
+          "strato_shadow_requests_total", requests_help, {{"model", model}, {"result", "success"}});
+      slot->shadow_failure_counter = metrics_->GetCounter(
+          "strato_shadow_requests_total", requests_help, {{"model", model}, {"result", "failure"}});
+      slot->shadow_dropped_counter = metrics_->GetCounter(
+          "strato_shadow_requests_total", requests_help, {{"model", model}, {"result", "dropped"}});
     }
   }
   return slot;
 }
 
 void DeployerImpl::PublishRoute(const DeploymentRecord& spec, bool canary_restarted) {
+  table_.ExpectProduction(spec.model, spec.production);
   auto state = std::make_shared<RouteState>();
   state->spec = spec;
   auto previous = table_.Find(spec.model);
@@ -109,6 +159,8 @@ void DeployerImpl::PublishRoute(const DeploymentRecord& spec, bool canary_restar
   // A new canary is judged on its own answers only.
   if (canary_restarted && spec.canary > 0) state->windows[spec.canary]->Reset();
   state->shadow = ShadowFor(spec.model);
+  state->shadow_dispatcher = &shadow_dispatcher_;
+  state->shadow_fraction = options_.shadow_fraction;
   if (metrics_ != nullptr) {
     const char* help = "Requests routed by the deployer, by role.";
     state->production_requests = metrics_->GetCounter("strato_deployment_routed_requests_total", help,
@@ -193,9 +245,15 @@ StatusOr<DeploymentView> DeployerImpl::Describe(const std::string& model) const 
     view.shadow_compared = route->shadow->compared;
     view.shadow_mismatched = route->shadow->mismatched;
     view.shadow_failed = route->shadow->failed;
+    view.shadow_dropped = route->shadow->dropped;
   }
   if (view.spec.canary > 0) {
-    view.canary_age_secs = static_cast<double>(now - route->canary_since_ns) / 1e9;
+    // Only time with traffic counts (not an idle night, not the time after a
+    // restart before requests came): whole seconds with canary answers.
+    const double wall_secs = static_cast<double>(now - route->canary_since_ns) / 1e9;
+    const VersionWindow* canary_window = route->WindowFor(view.spec.canary);
+    const double active = canary_window ? static_cast<double>(canary_window->ActiveSeconds()) : 0.0;
+    view.canary_age_secs = std::min(wall_secs, active);
     view.next = EvaluateCanary(view.production, view.canary, view.canary_age_secs, options_.policy);
   } else {
     view.next = {Decision::kWait, "no canary"};

@@ -103,6 +103,8 @@ ManagementResponse DescribeReply(const DeploymentView& v) {
   w.Key("shadow_compared"); w.Int64(v.shadow_compared);
   w.Key("shadow_mismatched"); w.Int64(v.shadow_mismatched);
   w.Key("shadow_failed"); w.Int64(v.shadow_failed);
+  w.Key("shadow_dropped");
+  w.Int64(v.shadow_dropped);
   w.Key("next_decision"); Str(w, DecisionName(v.next.decision));
   w.Key("next_reason"); Str(w, v.next.reason);
   w.EndObject();

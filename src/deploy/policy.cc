@@ -45,8 +45,8 @@ PolicyDecision EvaluateCanary(const WindowStats& production, const WindowStats& 
   }
   if (options.auto_promote && canary_age_secs >= options.window_secs) {
     return {Decision::kPromote,
-            Format("canary healthy for %.0f s: error rate %.4f, p99 %.0f us", canary_age_secs,
-                   canary.error_rate(), canary.p99_us)};
+            Format("canary healthy over %.0f s with traffic: error rate %.4f, p99 %.0f us",
+                   canary_age_secs, canary.error_rate(), canary.p99_us)};
   }
   return {Decision::kWait, "canary within limits; window not complete"};
 }

@@ -92,7 +92,7 @@ void RepositoryPublisher::RemoveUndeployedFolders(const std::string& model,
 }
 
 Status RepositoryPublisher::Publish(const std::string& model, const std::set<int64_t>& versions,
-                                    int64_t config_version) {
+                                    int64_t config_version, bool remove_others) {
   ASSIGN_OR_RETURN(registry::VersionRecord config_record, registry_->Get(model, config_version));
   for (int64_t v : versions) {
     ASSIGN_OR_RETURN(registry::VersionRecord record, registry_->Get(model, v));
@@ -113,8 +113,22 @@ Status RepositoryPublisher::Publish(const std::string& model, const std::set<int
     if (had_previous) (void)WriteFileAtomically(config_path, previous);
     return loaded.WithPrefix("loading " + model);
   }
-  RemoveUndeployedFolders(model, versions);
+  if (remove_others) RemoveUndeployedFolders(model, versions);
   return Status::Ok();
+}
+
+Status RepositoryPublisher::Withdraw(const std::string& model) {
+  std::error_code ec;
+  fs::remove_all(repository_ / model, ec);
+  if (ec)
+    return InternalError("cannot remove '" + (repository_ / model).string() + "': " + ec.message());
+  Status unloaded = inner_->Unload(model);
+  // Poll mode: the poller forgets the removed folder by itself.
+  if (unloaded.code() == StatusCode::kNotFound ||
+      unloaded.code() == StatusCode::kFailedPrecondition) {
+    return Status::Ok();
+  }
+  return unloaded;
 }
 
 }  // namespace strato::deploy

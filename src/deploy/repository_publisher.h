@@ -30,7 +30,13 @@ class RepositoryPublisher {
   // Makes `model` serve exactly `versions`, with the config stored with
   // `config_version`. Blocks until they are ready. On error the previous
   // config.pbtxt is restored and the serving versions are unchanged.
-  Status Publish(const std::string& model, const std::set<int64_t>& versions, int64_t config_version);
+  // `remove_others` also deletes the folders of versions not in `versions`
+  // (false keeps them, e.g. a canary that is loaded in a second step).
+  Status Publish(const std::string& model, const std::set<int64_t>& versions,
+                 int64_t config_version, bool remove_others = true);
+  // Removes `model` from the repository and the model manager (after its
+  // first publish failed: nothing of it was serving).
+  Status Withdraw(const std::string& model);
 
  private:
   // Materialises `version` unless an intact copy is already in place.

@@ -25,11 +25,19 @@ struct ShadowTotals {
   std::atomic<int64_t> compared{0};
   std::atomic<int64_t> matched{0};
   std::atomic<int64_t> mismatched{0};
-  std::atomic<int64_t> failed{0};  // the shadow errored or could not be queued
+  std::atomic<int64_t> failed{0};   // the shadow errored or refused the copy
+  std::atomic<int64_t> dropped{0};  // not sent: too many copies pending
   Counter* matched_counter = nullptr;
   Counter* mismatched_counter = nullptr;
   Counter* failed_counter = nullptr;
+  // strato_shadow_requests_total{result}: shadow traffic, apart from the
+  // client requests counted in nv_inference_request_*.
+  Counter* shadow_success_counter = nullptr;
+  Counter* shadow_failure_counter = nullptr;
+  Counter* shadow_dropped_counter = nullptr;
 };
+
+class ShadowDispatcher;
 
 struct RouteState {
   registry::DeploymentRecord spec;
@@ -37,6 +45,8 @@ struct RouteState {
   // Outcome window per deployed version (production, canary, shadow).
   std::map<int64_t, std::shared_ptr<VersionWindow>> windows;
   std::shared_ptr<ShadowTotals> shadow;
+  ShadowDispatcher* shadow_dispatcher = nullptr;  // owned by the deployer
+  double shadow_fraction = 1.0;                   // of requests copied to the shadow
   Counter* production_requests = nullptr;
   Counter* canary_requests = nullptr;
 
@@ -58,9 +68,32 @@ class RouteTable {
     routes_[model] = std::move(state);
   }
 
+  // Readiness: the production version each deployment must have loaded
+  // before the server may report ready. The deployer records them before it
+  // restores or changes a deployment; until it has read the registry at
+  // start (MarkListed), Expected() is empty and listed() false.
+  void ExpectProduction(const std::string& model, int64_t version) {
+    std::unique_lock lock(mu_);
+    expected_[model] = version;
+  }
+  void MarkListed() {
+    std::unique_lock lock(mu_);
+    listed_ = true;
+  }
+  bool listed() const {
+    std::shared_lock lock(mu_);
+    return listed_;
+  }
+  std::map<std::string, int64_t> Expected() const {
+    std::shared_lock lock(mu_);
+    return expected_;
+  }
+
  private:
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<const RouteState>, std::less<>> routes_;  // guarded by mu_
+  std::map<std::string, int64_t> expected_;                                       // guarded by mu_
+  bool listed_ = false;                                                           // guarded by mu_
 };
 
 }  // namespace strato::deploy

@@ -5,6 +5,7 @@
 #include <random>
 #include <variant>
 
+#include "shadow_dispatcher.h"
 #include "traffic_router.h"
 
 namespace strato::deploy {
@@ -92,21 +93,40 @@ class OutcomeSink : public ResponseSink {
 class ShadowSink : public ResponseSink {
  public:
   ShadowSink(VersionWindow* window, std::shared_ptr<const RouteState> keep,
-             std::shared_ptr<ShadowComparison> comparison)
-      : window_(window), keep_(std::move(keep)), comparison_(std::move(comparison)), start_ns_(NowNs()) {}
+             std::shared_ptr<ShadowComparison> comparison, std::shared_ptr<ShadowPending> pending)
+      : window_(window),
+        keep_(std::move(keep)),
+        comparison_(std::move(comparison)),
+        pending_(std::move(pending)),
+        start_ns_(NowNs()) {}
   void Send(std::unique_ptr<InferenceResponse> response, bool final) override {
     if (!final) return;
     const uint64_t now = NowNs();
-    if (window_ != nullptr) window_->Record(now, (now - start_ns_) / 1000, response && response->status.ok());
+    const bool ok = response && response->status.ok();
+    if (window_ != nullptr) window_->Record(now, (now - start_ns_) / 1000, ok);
+    if (const ShadowTotals* totals = comparison_->totals.get()) {
+      Counter* counter = ok ? totals->shadow_success_counter : totals->shadow_failure_counter;
+      if (counter) counter->Increment();
+    }
     comparison_->Offer(/*is_shadow=*/true, response.get());
+    pending_->Release();
   }
 
  private:
   VersionWindow* const window_;
   const std::shared_ptr<const RouteState> keep_;
   const std::shared_ptr<ShadowComparison> comparison_;
+  const std::shared_ptr<ShadowPending> pending_;
   const uint64_t start_ns_;
 };
+
+// Whether this request gets a shadow copy (a `fraction` of them, at random).
+bool SampleShadow(double fraction) {
+  if (fraction >= 1) return true;
+  if (fraction <= 0) return false;
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return UnitInterval(rng()) < fraction;
+}
 
 // The draw in [0, 1) that decides production vs canary: from the sticky
 // key's value when the request carries it, else random.
@@ -150,6 +170,13 @@ void RoutedVersion::SendShadow(const RouteState& route, const InferenceRequest& 
     comparison->Offer(/*is_shadow=*/true, nullptr);
     return;
   }
+  const std::shared_ptr<ShadowPending>& pending = route.shadow_dispatcher->pending();
+  if (!pending->TryAcquire()) {
+    // The shadow lags behind: drop the copy rather than slow production.
+    ++route.shadow->dropped;
+    if (route.shadow->shadow_dropped_counter) route.shadow->shadow_dropped_counter->Increment();
+    return;
+  }
   auto copy = std::make_unique<InferenceRequest>();
   copy->id = request.id;
   copy->model_name = request.model_name;
@@ -160,9 +187,16 @@ void RoutedVersion::SendShadow(const RouteState& route, const InferenceRequest& 
   copy->priority = request.priority;
   copy->timeout_us = request.timeout_us;
   copy->times.received_ns = request.times.received_ns;
+  copy->shadow = true;
   copy->sink = std::make_shared<ShadowSink>(route.WindowFor(route.spec.shadow),
-                                            table_->Find(name()), comparison);
-  if (!(*shadow)->Infer(copy).ok()) comparison->Offer(/*is_shadow=*/true, nullptr);
+                                            table_->Find(name()), comparison, pending);
+  route.shadow_dispatcher->Submit(std::move(shadow).value(), std::move(copy),
+                                  [comparison, pending] {
+                                    if (comparison->totals->shadow_failure_counter)
+                                      comparison->totals->shadow_failure_counter->Increment();
+                                    comparison->Offer(/*is_shadow=*/true, nullptr);
+                                    pending->Release();
+                                  });
 }
 
 Status RoutedVersion::Infer(std::unique_ptr<InferenceRequest>& request) {
@@ -177,16 +211,24 @@ Status RoutedVersion::Infer(std::unique_ptr<InferenceRequest>& request) {
       chosen = std::move(any).value();
     }
     std::shared_ptr<ShadowComparison> comparison;
-    if (route && route->spec.shadow > 0 && route->shadow) {
+    if (route && route->spec.shadow > 0 && route->shadow && route->shadow_dispatcher &&
+        SampleShadow(route->shadow_fraction)) {
       comparison = std::make_shared<ShadowComparison>();
       comparison->totals = route->shadow;
     }
     // Copied before Infer: on success the request is gone.
     std::unique_ptr<InferenceRequest> shadow_copy_source;
-    if (comparison) shadow_copy_source = std::make_unique<InferenceRequest>(InferenceRequest{
-        request->id, request->model_name, request->model_version, request->inputs, request->outputs,
-        request->parameters, request->priority, request->timeout_us, request->cancelled, nullptr,
-        request->times});
+    if (comparison) {
+      shadow_copy_source = std::make_unique<InferenceRequest>();
+      shadow_copy_source->id = request->id;
+      shadow_copy_source->model_name = request->model_name;
+      shadow_copy_source->inputs = request->inputs;
+      shadow_copy_source->outputs = request->outputs;
+      shadow_copy_source->parameters = request->parameters;
+      shadow_copy_source->priority = request->priority;
+      shadow_copy_source->timeout_us = request->timeout_us;
+      shadow_copy_source->times = request->times;
+    }
     const int64_t version = chosen->version();
     request->sink = std::make_shared<OutcomeSink>(original_sink, route ? route->WindowFor(version) : nullptr,
                                                   route, comparison);

@@ -20,7 +20,12 @@ class RoutingManager : public ModelManager {
 
   Status Start() override { return inner_->Start(); }
   void Stop() override { inner_->Stop(); }
-  bool Ready() const override { return inner_->Ready(); }
+  // Ready only when the inner manager is and every deployment's production
+  // version is loaded (or scaled to zero, which loads on the next request).
+  bool Ready() const override { return NotReadyReason().empty(); }
+  std::string NotReadyReason() const override;
+  // An unversioned look-up of a deployed model answers for its production.
+  Serving ServingState(std::string_view name, int64_t version) const override;
   StatusOr<std::shared_ptr<ModelVersion>> Get(std::string_view name, int64_t version) const override;
   std::vector<std::shared_ptr<ModelVersion>> ReadyVersions(std::string_view name) const override {
     return inner_->ReadyVersions(name);

@@ -6,14 +6,17 @@
 namespace strato::deploy {
 namespace {
 
+constexpr double kStepsPerDoubling = 8;
+
 int LatencyBucket(uint64_t latency_us) {
   if (latency_us <= 1) return 0;
-  const int index = static_cast<int>(std::floor(2.0 * std::log2(static_cast<double>(latency_us))));
-  return std::clamp(index, 0, 63);
+  const int index =
+      static_cast<int>(std::floor(kStepsPerDoubling * std::log2(static_cast<double>(latency_us))));
+  return std::clamp(index, 0, 255);
 }
 
-// Upper edge of a latency bucket, in microseconds.
-double BucketUpperUs(int index) { return std::pow(2.0, (index + 1) / 2.0); }
+// Geometric middle of a latency bucket, in microseconds.
+double BucketMiddleUs(int index) { return std::pow(2.0, (index + 0.5) / kStepsPerDoubling); }
 
 }  // namespace
 
@@ -27,6 +30,7 @@ void VersionWindow::Record(uint64_t now_ns, uint64_t latency_us, bool ok) {
   const int64_t second = static_cast<int64_t>(now_ns / 1000000000ull);
   std::lock_guard<std::mutex> lock(mu_);
   Bucket& bucket = BucketFor(second);
+  if (bucket.requests == 0) ++active_seconds_;
   ++bucket.requests;
   if (!ok) ++bucket.errors;
   ++bucket.latency[static_cast<size_t>(LatencyBucket(latency_us))];
@@ -62,7 +66,7 @@ WindowStats VersionWindow::Snapshot(uint64_t now_ns, int seconds) const {
   for (size_t i = 0; i < latency.size() && stats.requests > 0; ++i) {
     seen += latency[i];
     if (seen >= rank) {
-      stats.p99_us = BucketUpperUs(static_cast<int>(i));
+      stats.p99_us = BucketMiddleUs(static_cast<int>(i));
       break;
     }
   }
@@ -72,6 +76,12 @@ WindowStats VersionWindow::Snapshot(uint64_t now_ns, int seconds) const {
 void VersionWindow::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   ring_.fill(Bucket{});
+  active_seconds_ = 0;
+}
+
+int64_t VersionWindow::ActiveSeconds() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return active_seconds_;
 }
 
 }  // namespace strato::deploy

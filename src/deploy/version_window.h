@@ -28,22 +28,28 @@ class VersionWindow {
   WindowStats Snapshot(uint64_t now_ns, int seconds) const;
   // Forgets everything (a version that starts a new canary period).
   void Reset();
+  // Seconds with at least one answer since the last Reset: how long the
+  // version has actually served (idle time proves nothing).
+  int64_t ActiveSeconds() const;
 
  private:
-  static constexpr int kLatencyBuckets = 64;  // 2^(i/2) microseconds, i.e. ~41% steps
+  // 2^(i/8) microseconds (9% steps, up to ~71 minutes): the p99 read from
+  // them is within 5% of the exact one, well inside the policy's margin.
+  static constexpr int kLatencyBuckets = 256;
   struct Bucket {
     int64_t second = -1;
     int64_t requests = 0;
     int64_t errors = 0;
     double quality_sum = 0;
     int64_t quality_count = 0;
-    std::array<int64_t, kLatencyBuckets> latency{};
+    std::array<uint32_t, kLatencyBuckets> latency{};
   };
   // REQUIRES: mu_ held.
   Bucket& BucketFor(int64_t second);
 
   mutable std::mutex mu_;
   std::array<Bucket, kMaxSeconds> ring_;  // guarded by mu_
+  int64_t active_seconds_ = 0;            // guarded by mu_
 };
 
 }  // namespace strato::deploy

@@ -169,17 +169,23 @@ StatusOr<LevelResult> LoadRunner::RunLevel(double level) {
   result.level = level;
   result.stable = stable;
   result.windows = static_cast<int>(windows.size());
+  // Rates and latencies come from the last (up to 3) windows, the stable
+  // ones; errors and counts from every window measured, so that no error
+  // goes unreported.
   const size_t first = windows.size() > 3 ? windows.size() - 3 : 0;
   std::vector<uint64_t> latencies;
   uint64_t duration_ns = 0;
-  for (size_t i = first; i < windows.size(); ++i) {
+  for (size_t i = 0; i < windows.size(); ++i) {
     Window& w = windows[i];
-    latencies.insert(latencies.end(), w.latencies_ns.begin(), w.latencies_ns.end());
     result.errors += w.errors;
     result.delayed += w.delayed;
+    result.total_requests += w.latencies_ns.size() + w.errors;
     if (result.first_error.empty()) result.first_error = w.first_error;
+    if (i < first) continue;
+    latencies.insert(latencies.end(), w.latencies_ns.begin(), w.latencies_ns.end());
     duration_ns += w.duration_ns;
   }
+  result.merged_windows = static_cast<int>(windows.size() - first);
   if (duration_ns > 0) {
     result.measured_s = static_cast<double>(duration_ns) / 1e9;
     result.request_rate = static_cast<double>(latencies.size()) / result.measured_s;

@@ -1,7 +1,8 @@
 // Drives one load level (a concurrency or a request rate) and measures it:
 // warm-up, then measurement windows until throughput is stable (or
 // --max-trials windows, or the --duration-s deadline), then the last
-// (up to 3) windows are merged into one LevelResult.
+// (up to 3) windows are merged into one LevelResult (errors and request
+// counts cover every window).
 //
 // Concurrency mode (closed loop): N workers, each sends a request, waits for
 // its response and sends the next. Rate mode (open loop): a pool of workers
@@ -32,11 +33,13 @@ struct LevelResult {
   double throughput = 0;      // successful inferences/s
   double request_rate = 0;    // successful requests/s
   LatencySummary latency;     // successful requests only
-  uint64_t errors = 0;
+  uint64_t errors = 0;        // over every window measured
   std::string first_error;
-  uint64_t delayed = 0;       // rate mode: sends more than 1 ms behind schedule
+  uint64_t delayed = 0;         // rate mode: sends more than 1 ms behind schedule (every window)
+  uint64_t total_requests = 0;  // answered (ok or error) over every window measured
   bool stable = false;
   int windows = 0;            // windows measured
+  int merged_windows = 0;     // the last ones, whose rates and latencies are reported
   double measured_s = 0;      // duration of the merged windows
   ServerBreakdown server;     // delta over the merged windows
 };

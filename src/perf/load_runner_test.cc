@@ -124,5 +124,44 @@ TEST(LoadRunnerTest, ConnectFailureIsAnError) {
   EXPECT_EQ(runner.RunLevel(1).status().code(), StatusCode::kUnavailable);
 }
 
+// Errors in an early window are counted although only the last windows'
+// latencies are merged.
+TEST(LoadRunnerTest, ErrorsOfEveryWindowAreCounted) {
+  class EarlyFailures : public FakeTransport {
+   public:
+    StatusOr<std::unique_ptr<WorkerClient>> NewWorker() override {
+      return std::unique_ptr<WorkerClient>(new Worker(this));
+    }
+    uint64_t fail_until_ns = 0;
+
+   private:
+    class Worker : public WorkerClient {
+     public:
+      explicit Worker(EarlyFailures* t) : t_(t) {}
+      Status Infer(size_t) override {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        if (NowNs() < t_->fail_until_ns) return InternalError("early failure");
+        return Status::Ok();
+      }
+
+     private:
+      EarlyFailures* t_;
+    };
+  };
+  EarlyFailures t;
+  PerfOptions o = FastOptions();
+  o.max_trials = 6;
+  o.stability_percentage = -1;             // never stable: all 6 windows run
+  t.fail_until_ns = NowNs() + 60'000'000;  // warm-up (20 ms) and the start of window 1
+  LoadRunner runner(o, &t, 0);
+  auto r = runner.RunLevel(1);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->windows, 6);
+  EXPECT_EQ(r->merged_windows, 3);
+  EXPECT_GT(r->errors, 0u) << "the first window's errors were dropped";
+  EXPECT_NE(r->first_error.find("early failure"), std::string::npos) << r->first_error;
+  EXPECT_GE(r->total_requests, r->latency.count + r->errors);
+}
+
 }  // namespace
 }  // namespace strato::perf

@@ -150,6 +150,10 @@ std::string FormatJson(const std::vector<LevelResult>& results, const PerfOption
     w.Bool(r.stable);
     w.Key("windows");
     w.Int(r.windows);
+    w.Key("merged_windows");
+    w.Int(r.merged_windows);
+    w.Key("requests_all_windows");
+    w.Uint64(r.total_requests);
     num("measured_s", r.measured_s);
     w.Key("server");
     if (r.server.valid) {

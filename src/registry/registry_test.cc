@@ -192,5 +192,41 @@ TEST_F(RegistryTest, AuditLogKeepsDecisionsNewestFirst) {
   EXPECT_EQ((*log)[1].action, "push");
 }
 
+TEST_F(RegistryTest, TritonModelFolderStoresTheVersionFoldersContents) {
+  const fs::path triton = root_ / "triton";
+  WriteFile(triton / "config.pbtxt", "backend: \"identity\"\n");
+  WriteFile(triton / "1" / "model.bin", "weights");
+  PushRequest request;
+  request.model = "m";
+  request.source_dir = triton;
+  auto pushed = registry_->Push(request);
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  ASSERT_EQ(pushed->files.size(), 1u);
+  EXPECT_EQ(pushed->files[0].path, "model.bin");
+  EXPECT_EQ(pushed->config, "backend: \"identity\"\n");
+  WriteFile(triton / "2" / "model.bin", "weights 2");
+  auto refused = registry_->Push(request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("several versions (1/, 2/)"), std::string::npos)
+      << refused.status().message();
+}
+
+TEST_F(RegistryTest, LineageParentMustExist) {
+  Push();
+  PushRequest request;
+  request.model = "m";
+  request.source_dir = source_;
+  for (const char* bad : {"nosuch:99", "m:7", "m:x"}) {
+    request.lineage.parent = bad;
+    auto pushed = registry_->Push(request);
+    ASSERT_FALSE(pushed.ok()) << bad;
+    EXPECT_NE(pushed.status().message().find(bad), std::string::npos) << pushed.status().message();
+  }
+  request.lineage.parent = "m:1";
+  EXPECT_TRUE(registry_->Push(request).ok());
+  request.lineage.parent = "1";
+  EXPECT_TRUE(registry_->Push(request).ok());
+}
+
 }  // namespace
 }  // namespace strato::registry

@@ -1,9 +1,10 @@
 // RegistryImpl: pushing, reading, verifying and materialising versions.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
-#include <set>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <system_error>
 
 #include "crash_point.h"
@@ -34,6 +35,8 @@ struct SourceFiles {
   std::string config;
 };
 
+Status UnwrapVersionFolder(const fs::path& dir, SourceFiles* source);
+
 StatusOr<SourceFiles> CollectSource(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
@@ -58,14 +61,63 @@ StatusOr<SourceFiles> CollectSource(const fs::path& dir) {
   if (out.files.empty()) {
     return InvalidArgumentError("'" + dir.string() + "' holds no model files (only config.pbtxt or nothing)");
   }
+  RETURN_IF_ERROR(UnwrapVersionFolder(dir, &out));
   std::sort(out.files.begin(), out.files.end());
   return out;
+}
+
+// A Triton model folder (<model>/config.pbtxt + <model>/<N>/...) pushed as
+// it is: every file sits in one numbered folder, which is the version's
+// content. Several numbered folders are several versions: refused.
+Status UnwrapVersionFolder(const fs::path& dir, SourceFiles* source) {
+  std::set<std::string> tops;
+  for (const auto& [rel, path] : source->files) {
+    const auto slash = rel.find('/');
+    if (slash == std::string::npos)
+      return Status::Ok();  // a file at the top: a version folder already
+    tops.insert(rel.substr(0, slash));
+  }
+  for (const auto& top : tops) {
+    if (top.empty() || top.find_first_not_of("0123456789") != std::string::npos)
+      return Status::Ok();
+  }
+  if (tops.size() > 1) {
+    std::string list;
+    for (const auto& top : tops) {
+      if (!list.empty()) list += ", ";
+      list += top + "/";
+    }
+    return InvalidArgumentError(
+        "'" + dir.string() + "' is a Triton model folder with several versions (" + list +
+        "); push one version at a time: copy config.pbtxt into a version folder "
+        "and push that folder");
+  }
+  const std::string prefix = *tops.begin() + "/";
+  for (auto& [rel, path] : source->files) rel = rel.substr(prefix.size());
+  return Status::Ok();
 }
 
 }  // namespace
 
 StatusOr<VersionRecord> RegistryImpl::Push(const PushRequest& request) {
   RETURN_IF_ERROR(ValidateModelName(request.model));
+  if (!request.lineage.parent.empty()) {
+    // "model:version", or a version of the same model.
+    const std::string& parent = request.lineage.parent;
+    const auto colon = parent.rfind(':');
+    const std::string parent_model =
+        colon == std::string::npos ? request.model : parent.substr(0, colon);
+    const std::string number = colon == std::string::npos ? parent : parent.substr(colon + 1);
+    int64_t parent_version = 0;
+    auto [ptr, err] = std::from_chars(number.data(), number.data() + number.size(), parent_version);
+    if (err != std::errc() || ptr != number.data() + number.size() || parent_version <= 0) {
+      return InvalidArgumentError("lineage parent '" + parent +
+                                  "' must look like MODEL:VERSION (e.g. " + request.model + ":3)");
+    }
+    if (!Get(parent_model, parent_version).ok()) {
+      return NotFoundError("lineage parent '" + parent + "' is not a version in this registry");
+    }
+  }
   ASSIGN_OR_RETURN(SourceFiles source, CollectSource(request.source_dir));
   VersionRecord record;
   record.model = request.model;

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "model_config.pb.h"
+#include "output_check.h"
 #include "strato/core/status.h"
 
 namespace strato {
@@ -38,6 +40,8 @@ struct BatcherConfig {
   std::vector<QueuePolicy> level_policies;
   // Inputs with allow_ragged_batch: their shapes never keep requests apart.
   std::vector<std::string> ragged_inputs;
+  // Answers are checked against the config's outputs (null: not checked).
+  std::shared_ptr<const OutputCheck> output_check;
 
   bool IsPreferred(int64_t rows) const;
   bool IsRagged(const std::string& input_name) const;

@@ -11,6 +11,7 @@ DirectScheduler::DirectScheduler(const SchedulerOptions& options,
       version_(options.version),
       max_batch_size_(options.config->max_batch_size()),
       stats_(options.stats),
+      output_check_(*options.config, options.version),
       tracker_(std::make_shared<InflightTracker>()),
       instances_(std::move(instances)) {}
 
@@ -33,7 +34,9 @@ Status DirectScheduler::Enqueue(std::unique_ptr<InferenceRequest>& request) {
   if (times.received_ns == 0) times.received_ns = now;
   times.queue_start_ns = now;
   times.compute_start_ns = now;
-  request->sink = std::make_shared<StatsSink>(std::move(request->sink), stats_, tracker_, times, rows);
+  request->sink =
+      std::make_shared<StatsSink>(std::move(request->sink), request->shadow ? nullptr : stats_,
+                                  tracker_, times, rows, &output_check_);
 
   ModelInstance* instance =
       instances_[next_instance_.fetch_add(1, std::memory_order_relaxed) % instances_.size()].get();

@@ -44,6 +44,7 @@ class DirectScheduler final : public Scheduler {
   const int64_t version_;
   const int64_t max_batch_size_;
   ModelStats* const stats_;
+  const OutputCheck output_check_;
   const std::shared_ptr<InflightTracker> tracker_;
   const std::vector<std::unique_ptr<ModelInstance>> instances_;
   std::atomic<size_t> next_instance_{0};  // round-robin cursor

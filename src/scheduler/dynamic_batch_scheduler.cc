@@ -34,6 +34,7 @@ uint64_t Span(uint64_t from, uint64_t to) { return (from && to > from) ? to - fr
 StatusOr<std::unique_ptr<Scheduler>> DynamicBatchScheduler::Create(
     const SchedulerOptions& options, std::vector<std::unique_ptr<ModelInstance>> instances) {
   ASSIGN_OR_RETURN(BatcherConfig config, ResolveBatcherConfig(*options.config));
+  config.output_check = std::make_shared<const OutputCheck>(*options.config, options.version);
   std::unique_ptr<DynamicBatchScheduler> scheduler(new DynamicBatchScheduler(
       std::move(config), options.version, options.stats, std::move(instances)));
   // std::thread reports failure by exception; keep it inside this module.
@@ -86,8 +87,9 @@ Status DynamicBatchScheduler::Enqueue(std::unique_ptr<InferenceRequest>& request
   if (times.received_ns == 0) times.received_ns = now;
   // Built before taking the lock to keep the critical section short; thrown
   // away untouched if the request is refused.
-  auto sink = std::make_shared<StatsSink>(request->sink, stats_, tracker_, times,
-                                          static_cast<uint64_t>(rows));
+  auto sink =
+      std::make_shared<StatsSink>(request->sink, request->shadow ? nullptr : stats_, tracker_,
+                                  times, static_cast<uint64_t>(rows), config_.output_check.get());
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {

@@ -23,18 +23,28 @@ void InflightTracker::WaitForZero() {
 
 StatsSink::StatsSink(std::shared_ptr<ResponseSink> inner, ModelStats* stats,
                      std::shared_ptr<InflightTracker> tracker, const RequestTimestamps& times,
-                     uint64_t batch_rows)
+                     uint64_t batch_rows, const OutputCheck* check)
     : inner_(std::move(inner)),
       stats_(stats),
       tracker_(std::move(tracker)),
       times_(times),
-      batch_rows_(batch_rows) {}
+      batch_rows_(batch_rows),
+      check_(check) {}
 
 void StatsSink::Send(std::unique_ptr<InferenceResponse> response, bool final) {
   if (final) {
     if (finished_.exchange(true, std::memory_order_acq_rel)) return;  // duplicate final
     const uint64_t end_ns = NowNs();
-    if (response && response->status.ok()) {
+    if (response && response->status.ok() && check_ != nullptr) {
+      Status checked = check_->Check(response->outputs);
+      if (!checked.ok()) {
+        response->status = std::move(checked);
+        response->outputs.clear();
+      }
+    }
+    if (stats_ == nullptr) {
+      // Not counted (a shadow copy).
+    } else if (response && response->status.ok()) {
       stats_->RecordSuccess(times_, end_ns, batch_rows_);
     } else {
       stats_->RecordFailure(times_, end_ns, failure_reason_);

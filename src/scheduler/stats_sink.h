@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "output_check.h"
 #include "strato/core/inference.h"
 #include "strato/core/model_stats.h"
 #include "strato/core/status.h"
@@ -57,11 +58,14 @@ class InflightTracker {
 // the scheduler while it owns the request, before any Send.
 class StatsSink final : public ResponseSink {
  public:
-  // `stats` must outlive every final Send (schedulers guarantee it by
+  // `stats` (null: the request is not counted, e.g. a shadow copy) must
+  // outlive every final Send (schedulers guarantee it by
   // waiting for the tracker to reach zero in Stop).
+  // `check` (may be null; must outlive every final Send) turns a final
+  // answer that does not match the config's outputs into an error.
   StatsSink(std::shared_ptr<ResponseSink> inner, ModelStats* stats,
             std::shared_ptr<InflightTracker> tracker, const RequestTimestamps& times,
-            uint64_t batch_rows);
+            uint64_t batch_rows, const OutputCheck* check = nullptr);
 
   void Send(std::unique_ptr<InferenceResponse> response, bool final) override;
 
@@ -78,6 +82,7 @@ class StatsSink final : public ResponseSink {
   const std::shared_ptr<InflightTracker> tracker_;
   RequestTimestamps times_;
   const uint64_t batch_rows_;
+  const OutputCheck* const check_;
   std::string_view failure_reason_ = kFailureBackend;
   std::atomic<bool> finished_{false};
 };

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 
 #include "model_manager_impl.h"
 #include "strato/core/logging.h"
@@ -40,31 +41,63 @@ void ModelManagerImpl::UnloadColdLocked(const std::string& name, const std::stri
   it->second.reason = it->second.status.empty() ? why + "; loads on the next request" : "";
 }
 
-Status ModelManagerImpl::EnforceBudgetLocked(const std::string& name,
-                                             const std::map<int64_t, std::shared_ptr<ModelVersionImpl>>& next) {
+uint64_t ModelManagerImpl::EstimateBytesLocked(const PreparedModel& prepared) const {
+  inference::ModelConfig identity_config = *prepared.config;
+  identity_config.clear_version_policy();
+  const std::string config_bytes = identity_config.SerializeAsString();
+  uint64_t total = 0;
+  for (int64_t v : prepared.selection.versions) {
+    const std::string identity = config_bytes + "\n" + prepared.model_dir.string() + "\n" +
+                                 prepared.version_fingerprints.at(v);
+    if (auto known = measured_bytes_.find(identity); known != measured_bytes_.end()) {
+      total += known->second;
+      continue;
+    }
+    // Never loaded: its files are the estimate (a model is rarely much
+    // larger in memory than on disk; the measurement corrects it).
+    std::error_code ec;
+    const std::filesystem::path dir = prepared.model_dir / std::to_string(v);
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) total += it->file_size(ec);
+    }
+  }
+  return total;
+}
+
+void ModelManagerImpl::RecordMeasuredLocked(
+    const std::map<int64_t, std::shared_ptr<ModelVersionImpl>>& loaded) {
+  for (const auto& [v, version] : loaded)
+    measured_bytes_[version->identity()] = version->memory_bytes();
+}
+
+Status ModelManagerImpl::EnforceBudgetLocked(const std::string& name, uint64_t need,
+                                             const std::string& what) {
   const uint64_t budget = options_.memory_budget_bytes;
   if (budget == 0) return Status::Ok();
-  uint64_t need = 0;
-  for (const auto& [v, version] : next) need += version->memory_bytes();
   if (need > budget) {
-    return ResourceExhaustedError("model '" + name + "' needs " + Bytes(need) + ", more than the whole memory budget of " +
-                                  Bytes(budget) + " (--model-memory-budget-bytes); raise the budget");
+    return ResourceExhaustedError("model '" + name + "' needs " + Bytes(need) + " (" + what +
+                                  "), more than the whole memory budget of " + Bytes(budget) +
+                                  " (--model-memory-budget-bytes); raise the budget");
   }
   while (true) {
     const uint64_t used = MemoryInUse(name);
     if (used + need <= budget) return Status::Ok();
-    // The least recently used model with nothing in flight goes first.
+    // The least recently used model with nothing in flight goes first; a
+    // model holding no memory is never evicted (it would free nothing).
     std::string victim, busy;
     uint64_t oldest = UINT64_MAX;
     {
       std::shared_lock lock(mu_);
       for (const auto& [other, entry] : models_) {
         if (other == name || entry.serving.empty()) continue;
-        uint64_t last = 0, in_flight = 0;
+        uint64_t last = 0, in_flight = 0, bytes = 0;
         for (const auto& [v, version] : entry.serving) {
           last = std::max(last, version->last_used_ns());
           in_flight += static_cast<uint64_t>(version->in_flight());
+          bytes += version->memory_bytes();
         }
+        if (bytes == 0) continue;
         if (in_flight > 0) {
           busy += (busy.empty() ? "" : ", ") + other;
         } else if (last < oldest) {
@@ -74,8 +107,9 @@ Status ModelManagerImpl::EnforceBudgetLocked(const std::string& name,
       }
     }
     if (victim.empty()) {
-      return ResourceExhaustedError("loading '" + name + "' (" + Bytes(need) + ") would exceed the memory budget of " +
-                                    Bytes(budget) + ": " + Bytes(used) + " are held by models serving requests now (" +
+      return ResourceExhaustedError("loading '" + name + "' (" + Bytes(need) + ", " + what +
+                                    ") would exceed the memory budget of " + Bytes(budget) + ": " +
+                                    Bytes(used) + " are held by models serving requests now (" +
                                     busy + "); retry later or raise --model-memory-budget-bytes");
     }
     LogInfo("evicting model for the memory budget", {{"model", victim}, {"for", name}});

@@ -164,6 +164,15 @@ Status ModelManagerImpl::LoadLocked(const LoadRequest& request, const std::strin
       if (!entry.serving.contains(v)) entry.status[v] = {"LOADING", ""};
     }
   }
+  // The budget is checked, and others evicted, before anything loads.
+  if (options_.memory_budget_bytes > 0) {
+    Status room =
+        EnforceBudgetLocked(name, EstimateBytesLocked(*prepared), "estimated from its files");
+    if (!room.ok()) {
+      RecordFailure(name, fingerprint, room, {});
+      return room;
+    }
+  }
   std::map<int64_t, std::shared_ptr<ModelVersionImpl>> next;
   std::map<int64_t, VersionStatus> failed;
   Status loaded = LoadVersionsLocked(*prepared, &next, &failed);
@@ -171,8 +180,11 @@ Status ModelManagerImpl::LoadLocked(const LoadRequest& request, const std::strin
     RecordFailure(name, fingerprint, loaded, failed);
     return loaded;
   }
-
-  Status fits = EnforceBudgetLocked(name, next);
+  RecordMeasuredLocked(next);
+  // Corrected by what the backend measured once loaded.
+  uint64_t measured = 0;
+  for (const auto& [v, version] : next) measured += version->memory_bytes();
+  Status fits = EnforceBudgetLocked(name, measured, "measured once loaded");
   if (!fits.ok()) {
     std::map<int64_t, std::shared_ptr<ModelVersionImpl>> current;
     {

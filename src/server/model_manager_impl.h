@@ -41,6 +41,8 @@ class ModelManagerImpl : public ModelManager {
   Status Start() override;
   void Stop() override;
   bool Ready() const override;
+  std::string NotReadyReason() const override;
+  Serving ServingState(std::string_view name, int64_t version) const override;
   StatusOr<std::shared_ptr<ModelVersion>> Get(std::string_view name,
                                               int64_t version) const override;
   std::vector<std::shared_ptr<ModelVersion>> ReadyVersions(std::string_view name) const override;
@@ -95,10 +97,16 @@ class ModelManagerImpl : public ModelManager {
   // Scale to zero and the memory budget (elastic.cc).
   // Loads a cold model for Get(); returns at once when it is not cold.
   Status LoadCold(const std::string& name);
-  // REQUIRES: load_mu_ held. Makes room for `next` (the versions `name` is
-  // about to serve) under the memory budget by unloading LRU idle models.
-  Status EnforceBudgetLocked(const std::string& name,
-                             const std::map<int64_t, std::shared_ptr<ModelVersionImpl>>& next);
+  // REQUIRES: load_mu_ held. Makes room for `need` bytes (what `name` is
+  // about to serve) under the memory budget by unloading the least recently
+  // used idle models; `what` says how `need` was found (for the errors).
+  Status EnforceBudgetLocked(const std::string& name, uint64_t need, const std::string& what);
+  // REQUIRES: load_mu_ held. The memory `prepared`'s versions will take:
+  // the measured size of a version loaded before with the same identity,
+  // else the size of its files.
+  uint64_t EstimateBytesLocked(const PreparedModel& prepared) const;
+  // REQUIRES: load_mu_ held. Remembers the measured sizes of `loaded`.
+  void RecordMeasuredLocked(const std::map<int64_t, std::shared_ptr<ModelVersionImpl>>& loaded);
   // REQUIRES: load_mu_ held. Unloads `name` and marks it cold.
   void UnloadColdLocked(const std::string& name, const std::string& why);
   void ElasticLoop();
@@ -126,6 +134,9 @@ class ModelManagerImpl : public ModelManager {
   std::thread poll_thread_;
   std::thread elastic_thread_;
   std::map<std::string, AutoscaleState> autoscale_;  // elastic thread only
+  // Measured Model::memory_bytes() by version identity, to estimate reloads
+  // (cold starts) before loading. Guarded by load_mu_.
+  std::map<std::string, uint64_t> measured_bytes_;
   // Get() is const for its callers but loads cold models on demand.
   ModelManagerImpl* const self_ = this;
 };

@@ -7,15 +7,40 @@
 
 namespace strato {
 
-bool ModelManagerImpl::Ready() const {
-  if (stopping_) return false;
+bool ModelManagerImpl::Ready() const { return NotReadyReason().empty(); }
+
+std::string ModelManagerImpl::NotReadyReason() const {
+  if (stopping_) return "the server is stopping";
   std::shared_lock lock(mu_);
-  if (!started_) return false;
-  if (!options_.strict_readiness) return true;
+  if (!started_) return "the model repository is still being loaded";
+  if (!options_.strict_readiness) return "";
+  std::string missing;
   for (const auto& [name, entry] : models_) {
-    if (entry.requested && entry.serving.empty()) return false;
+    if (!entry.requested || !entry.serving.empty()) continue;
+    std::string why = entry.reason;
+    if (why.empty() && !entry.status.empty()) why = entry.status.rbegin()->second.reason;
+    if (!missing.empty()) missing += "; ";
+    missing += "model '" + name + "' is not loaded";
+    if (!why.empty()) missing += ": " + why;
   }
-  return true;
+  return missing;
+}
+
+ModelManager::Serving ModelManagerImpl::ServingState(std::string_view name, int64_t version) const {
+  std::shared_lock lock(mu_);
+  auto it = models_.find(name);
+  if (it == models_.end()) return Serving::kNo;
+  const ModelEntry& entry = it->second;
+  if (version <= 0 ? !entry.serving.empty() : entry.serving.contains(version))
+    return Serving::kLoaded;
+  // Unloaded after idling or evicted: the next request loads it again.
+  if (entry.cold) {
+    if (version <= 0) return Serving::kScaledToZero;
+    auto sc = scanned_.find(name);
+    if (sc != scanned_.end() && sc->second.versions.contains(version))
+      return Serving::kScaledToZero;
+  }
+  return Serving::kNo;
 }
 
 StatusOr<std::shared_ptr<ModelVersion>> ModelManagerImpl::Get(std::string_view name,

@@ -14,6 +14,7 @@
 Real server process, real models written by `strato demo-repo`, HTTP over loopback.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -31,6 +32,19 @@ IDENT_BODY = {"inputs": [{"name": "INPUT0", "datatype": "FP32", "shape": [1, 3],
 XGB_BODY = {"inputs": [{"name": "input__0", "datatype": "FP32", "shape": [1, 30], "data": [0.5] * 30}]}
 
 
+def log_events(path):
+    """The JSON log lines of a server started with --log-format json."""
+    events = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("{"):
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    pass
+    return events
+
+
 class Serve:
     def __init__(self, repo, *extra):
         self.http_port, self.metrics_port = free_port(), free_port()
@@ -38,7 +52,8 @@ class Serve:
         self.proc = subprocess.Popen(
             [STRATO, "serve", "--model-repository", repo, "--http-address", "127.0.0.1",
              "--http-port", str(self.http_port), "--grpc-port", str(free_port()),
-             "--metrics-port", str(self.metrics_port), "--strict-readiness", "false", *extra],
+             "--metrics-port", str(self.metrics_port), "--strict-readiness", "false", "--log-format", "json",
+             *extra],
             stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE"))
         self.base = f"http://127.0.0.1:{self.http_port}"
         deadline = time.time() + 60
@@ -163,6 +178,65 @@ class ElasticTest(unittest.TestCase):
             self.assertEqual(code, 503, body)
             self.assertIn("memory budget of 1000 bytes", body["error"])
             self.assertIn("needs", body["error"])
+        finally:
+            server.stop()
+
+    def test_budget_is_checked_before_loading(self):
+        repo = self.repo("estimate")
+        copy_model(self.demo, "xgb_fraud", repo, "xgb")
+        size = os.path.getsize(os.path.join(repo, "xgb", "1", "xgboost.json"))
+        server = Serve(repo, "--model-memory-budget-bytes", str(size // 2))
+        try:
+            code, body = server.infer("xgb", XGB_BODY)
+            self.assertEqual(code, 503, body)
+            self.assertIn("estimated from its files", body["error"])
+            loaded = [e for e in log_events(server.log.name) if e.get("msg") == "model loaded"]
+            self.assertEqual(loaded, [], "the model was loaded before the budget refused it")
+        finally:
+            server.stop()
+
+    def test_evictions_come_before_the_load_and_spare_zero_byte_models(self):
+        repo = self.repo("order")
+        copy_model(self.demo, "identity_fp32", repo, "ident")
+        copy_model(self.demo, "xgb_fraud", repo, "xgb_a")
+        copy_model(self.demo, "xgb_fraud", repo, "xgb_b")
+        size = os.path.getsize(os.path.join(repo, "xgb_a", "1", "xgboost.json"))
+        server = Serve(repo, "--model-memory-budget-bytes", str(int(size * 1.5)))
+        try:
+            # ident is the least recently used model all along, but holds no memory.
+            for model, body in (("ident", IDENT_BODY), ("xgb_a", XGB_BODY), ("xgb_b", XGB_BODY),
+                                ("xgb_a", XGB_BODY)):
+                code, answer = server.infer(model, body)
+                self.assertEqual(code, 200, answer)
+            time.sleep(0.3)  # one elastic tick refreshes the gauges
+            self.assertIsNone(server.metric("strato_model_evictions_total", "ident"), "a 0-byte model was evicted")
+            self.assertEqual(server.metric("strato_model_loaded", "ident"), 1)
+            self.assertGreaterEqual(server.metric("strato_model_evictions_total", "xgb_a"), 1)
+            # Every eviction is logged before the load it makes room for.
+            events = [e for e in log_events(server.log.name)
+                      if e.get("msg") in ("evicting model for the memory budget", "model loaded")]
+            for i, event in enumerate(events):
+                if event["msg"] != "evicting model for the memory budget":
+                    continue
+                later = [e for e in events[i + 1:] if e["msg"] == "model loaded" and e["model"] == event["for"]]
+                self.assertTrue(later, f"{event} came after the load of {event['for']}: {events}")
+        finally:
+            server.stop()
+
+    def test_model_ready_does_not_wake_a_scaled_to_zero_model(self):
+        repo = self.repo("probe")
+        copy_model(self.demo, "identity_fp32", repo, "idle")
+        server = Serve(repo, "--model-idle-unload-secs", "1")
+        try:
+            self.assertEqual(server.infer("idle", IDENT_BODY)[0], 200)
+            server.wait_for(lambda: server.metric("strato_model_loaded", "idle") == 0, "idle unload")
+            for _ in range(3):
+                self.assertEqual(http("GET", server.base + "/v2/models/idle/ready")[0], 200)
+            time.sleep(0.6)
+            self.assertEqual(server.metric("strato_model_loaded", "idle"), 0, "the probe loaded the model")
+            self.assertIsNone(server.metric("strato_model_cold_starts_total", "idle"))
+            self.assertEqual(server.infer("idle", IDENT_BODY)[0], 200)
+            self.assertEqual(server.metric("strato_model_cold_starts_total", "idle"), 1)
         finally:
             server.stop()
 

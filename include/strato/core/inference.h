@@ -85,6 +85,10 @@ struct InferenceRequest {
   std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<ResponseSink> sink;
   RequestTimestamps times;
+  // A deployer's shadow copy: executed like any request but not counted in
+  // the model's request statistics (nv_inference_request_*), which count
+  // what clients asked; shadow traffic has metrics of its own.
+  bool shadow = false;
 
   const Tensor* FindInput(std::string_view name) const;
   // Whether output `name` was asked for (true for every output when the

@@ -54,6 +54,10 @@ struct DeployerOptions {
   int evaluate_interval_ms = 1000;
   // Poll control mode: how long to wait for the poller to load a change.
   int load_timeout_secs = 120;
+  // Shadow traffic: the fraction of requests copied to the shadow, and the
+  // most copies queued or executing at once (more are dropped and counted).
+  double shadow_fraction = 1.0;
+  int shadow_max_pending = 64;
 };
 
 // A model's deployment as shown by Describe and the management API.
@@ -65,6 +69,7 @@ struct DeploymentView {
   int64_t shadow_compared = 0;
   int64_t shadow_mismatched = 0;
   int64_t shadow_failed = 0;
+  int64_t shadow_dropped = 0;  // copies not sent: the shadow queue was full
   double canary_age_secs = 0;
   PolicyDecision next;  // what the policy would decide now
 };

@@ -39,7 +39,8 @@ namespace strato {
 // management API under /v1/registry and /v1/deployments), so the frontend
 // need not depend on it. Requests whose path starts with `prefix` are
 // answered by `handler(method, target, body)` with a JSON body. The handler
-// runs on an io thread and may block briefly (control-plane calls).
+// runs on a thread of its own (never an io thread), so it may block for
+// as long as a control-plane call takes.
 struct HttpRouteResponse {
   int status = 200;
   std::string body;  // JSON

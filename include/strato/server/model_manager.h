@@ -101,6 +101,19 @@ class ModelManager {
   // Started, not stopping, and (under strict readiness) every model that was
   // asked to load is ready.
   virtual bool Ready() const = 0;
+  // Why Ready() is false, naming what is missing ("model 'x' is not loaded:
+  // ..."); empty when ready. For the readiness endpoints' answers.
+  virtual std::string NotReadyReason() const {
+    return Ready() ? std::string() : "the server is not ready";
+  }
+
+  // Whether (name, version) can answer without failing, WITHOUT loading
+  // anything (readiness probes must not wake a scaled-to-zero model).
+  // version <= 0 means the version an unversioned request would get.
+  enum class Serving { kNo, kLoaded, kScaledToZero };
+  virtual Serving ServingState(std::string_view name, int64_t version) const {
+    return Get(name, version).ok() ? Serving::kLoaded : Serving::kNo;
+  }
 
   // The version to serve for (name, version); version <= 0 picks the highest
   // ready version. NOT_FOUND names the unknown model or version;

@@ -97,7 +97,9 @@ Reactor* InferenceService::ModelReady(Ctx* context, const inference::ModelReadyR
   auto version = ParseModelVersion(request->version());
   if (!version.ok()) return Answer(context, version.status());
   // Unknown and not-ready models are both simply "not ready" (as Triton).
-  response->set_ready(manager_->Get(request->name(), *version).ok());
+  // Never loads: a scaled-to-zero model is ready (it loads on its next inference).
+  response->set_ready(manager_->ServingState(request->name(), *version) !=
+                      ModelManager::Serving::kNo);
   return Answer(context, Status::Ok());
 }
 

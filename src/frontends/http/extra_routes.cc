@@ -25,12 +25,17 @@ bool Matches(std::string_view target, std::string_view prefix) {
 RouteResult ExtraRoutesHandler::Handle(const RequestView& request) {
   for (const auto& route : routes_) {
     if (!Matches(request.target, route.prefix)) continue;
-    const std::string body = request.body ? *request.body : std::string();
-    HttpRouteResponse answer = route.handler(MethodText(request.method), std::string(request.target), body);
-    Reply reply;
-    reply.status = answer.status;
-    reply.body = std::move(answer.body);
-    return reply;
+    // Off the io thread: a deployment change blocks while a version loads.
+    PendingCall call;
+    call.run = [handler = route.handler, method = std::string(MethodText(request.method)),
+                target = std::string(request.target), body = request.body]() {
+      HttpRouteResponse answer = handler(method, target, body ? *body : std::string());
+      Reply reply;
+      reply.status = answer.status;
+      reply.body = std::move(answer.body);
+      return reply;
+    };
+    return call;
   }
   return next_->Handle(request);
 }

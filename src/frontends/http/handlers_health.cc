@@ -40,8 +40,11 @@ Reply JsonReply(const JsonBuffer& buffer) {
 Reply HandleHealthLive(const HandlerContext&) { return EmptyReply(200); }
 
 Reply HandleHealthReady(const HandlerContext& ctx) {
-  const bool ready = ctx.manager->Ready() && !ctx.info->draining->load(std::memory_order_relaxed);
-  return EmptyReply(ready ? 200 : 503);
+  if (ctx.info->draining->load(std::memory_order_relaxed))
+    return ErrorReply(503, "the server is draining");
+  // Not ready: the body names what is missing (load balancers look at the status only).
+  const std::string missing = ctx.manager->NotReadyReason();
+  return missing.empty() ? EmptyReply(200) : ErrorReply(503, missing);
 }
 
 Reply HandleServerMetadata(const HandlerContext& ctx) {
@@ -89,6 +92,9 @@ Reply HandleModelMetadata(const HandlerContext& ctx, const std::string& model, i
 }
 
 Reply HandleModelReady(const HandlerContext& ctx, const std::string& model, int64_t version) {
+  // Never loads: a scaled-to-zero model is ready (it loads on its next inference).
+  if (ctx.manager->ServingState(model, version) != ModelManager::Serving::kNo)
+    return EmptyReply(200);
   auto got = ctx.manager->Get(model, version);
   if (got.ok()) return EmptyReply(200);
   return StatusReply(got.status());

@@ -9,6 +9,7 @@
 // Thread-safety: Route may be called concurrently from every io thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <variant>
 
@@ -50,7 +51,14 @@ struct PendingGenerate {
   std::unique_ptr<GenerationFormatter> formatter;
 };
 
-using RouteResult = std::variant<Reply, PendingInfer, PendingGenerate>;
+// A control-plane call that may block for seconds (a deployment change that
+// loads a version): the connection runs it on its own thread, so the io
+// thread keeps serving its other connections meanwhile.
+struct PendingCall {
+  std::function<Reply()> run;
+};
+
+using RouteResult = std::variant<Reply, PendingInfer, PendingGenerate, PendingCall>;
 
 // What a connection dispatches requests to (the v2 router or the metrics
 // endpoint).

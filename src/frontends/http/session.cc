@@ -1,7 +1,6 @@
 #include "session.h"
 
-
-#include <chrono>
+#include <simdjson.h>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -11,7 +10,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <simdjson.h>
+#include <chrono>
+#include <thread>
 
 #include "binary_extension.h"
 #include "strato/core/logging.h"
@@ -211,6 +211,8 @@ asio::awaitable<void> Session::Serve() {
     }
     if (auto* immediate = std::get_if<Reply>(&routed)) {
       reply = std::move(*immediate);
+    } else if (auto* call = std::get_if<PendingCall>(&routed)) {
+      reply = co_await RunCall(std::move(*call));
     } else {
       PendingInfer pending = std::move(std::get<PendingInfer>(routed));
       reply = co_await RunInfer(std::move(pending));
@@ -228,6 +230,26 @@ asio::awaitable<void> Session::Serve() {
   }
   Close();
   worker_->sessions.erase(this);
+}
+
+asio::awaitable<Reply> Session::RunCall(PendingCall call) {
+  auto worker = worker_ref_.lock();
+  if (!worker) {
+    Reply unavailable = ErrorReply(503, "server is shutting down");
+    co_return unavailable;
+  }
+  auto result = std::make_shared<Reply>();
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+      [&](auto handler) {
+        std::thread([handler = std::move(handler), run = std::move(call.run), worker,
+                     result]() mutable {
+          *result = run();
+          asio::post(worker->ctx, [h = std::move(handler)]() mutable { std::move(h)(); });
+        }).detach();
+      },
+      asio::use_awaitable);
+  Reply reply = std::move(*result);
+  co_return reply;
 }
 
 asio::awaitable<Reply> Session::RunInfer(PendingInfer pending) {

@@ -40,6 +40,8 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   boost::asio::awaitable<void> Serve();
   boost::asio::awaitable<Reply> RunInfer(PendingInfer pending);
+  // Runs a blocking control-plane call on a thread of its own.
+  boost::asio::awaitable<Reply> RunCall(PendingCall call);
   // Writes a generation's reply as it comes (session_generate.cc); returns
   // whether the connection can carry another request.
   boost::asio::awaitable<bool> RunGenerate(PendingGenerate pending, bool keep_alive);
