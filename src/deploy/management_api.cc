@@ -8,6 +8,7 @@
 #include <charconv>
 #include <vector>
 
+#include "strato/core/model_name.h"
 #include "strato/deploy/deployer.h"
 #include "version_upload.h"
 
@@ -233,6 +234,9 @@ ManagementResponse RouteRegistry(Deployer* deployer, registry::Registry* registr
                                  const std::string& actor) {
   // p: v1 registry models [m [versions [v [archive]]]]
   if (p.size() < 3 || p[2] != "models") return Error(404, "no such registry route");
+  if (p.size() >= 4) {
+    if (Status valid = ValidateModelName(p[3]); !valid.ok()) return FromStatus(valid);
+  }
   if (p.size() == 5 && p[4] == "versions" && method == "POST") return PushVersion(registry, p[3], body);
   if (p.size() <= 4 || (p.size() == 5 && p[4] == "versions")) {
     if (method != "GET") return Error(405, method + " is not allowed here; use GET (POST on .../versions pushes)");
@@ -294,6 +298,7 @@ ManagementResponse RouteDeployment(Deployer* deployer, registry::Registry* regis
     return {200, out + "]"};
   }
   const std::string& model = p[2];
+  if (Status valid = ValidateModelName(model); !valid.ok()) return FromStatus(valid);
   if (p.size() == 3) {
     if (method != "GET") return Error(405, method + " is not allowed here; use GET");
     STRATO_MGMT_ASSIGN(view, deployer->Describe(model));

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "strato/config/model_config.h"
+#include "strato/core/model_name.h"
+#include "strato/core/safe_path.h"
 
 namespace strato::deploy {
 namespace fs = std::filesystem;
@@ -93,6 +95,13 @@ void RepositoryPublisher::RemoveUndeployedFolders(const std::string& model,
 
 Status RepositoryPublisher::Publish(const std::string& model, const std::set<int64_t>& versions,
                                     int64_t config_version) {
+  RETURN_IF_ERROR(ValidateModelName(model));
+  // The model folder may already exist; a link there must not carry the
+  // published files out of the repository.
+  if (!IsInside(repository_, repository_ / model)) {
+    return FailedPreconditionError("'" + (repository_ / model).string() +
+                                   "' leads out of the repository (a symbolic link); refusing to publish");
+  }
   ASSIGN_OR_RETURN(registry::VersionRecord config_record, registry_->Get(model, config_version));
   for (int64_t v : versions) {
     ASSIGN_OR_RETURN(registry::VersionRecord record, registry_->Get(model, v));

@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "strato/core/model_name.h"
+
 namespace strato::fetch {
 namespace {
 
@@ -181,14 +183,7 @@ std::string DefaultModelName(std::string_view file_name) {
   return name.empty() ? "model" : name;
 }
 
-Status CheckModelName(std::string_view name) {
-  if (name.empty() || name.size() > 128 || name.front() == '.' ||
-      !std::all_of(name.begin(), name.end(), IsNameChar)) {
-    return InvalidArgumentError("model name '" + std::string(name) +
-                                "' must be 1-128 characters of [A-Za-z0-9_.-], not starting "
-                                "with '.'");
-  }
-  return Status::Ok();
-}
+// One rule for every entry point: strato/core/model_name.h.
+Status CheckModelName(std::string_view name) { return ValidateModelName(name); }
 
 }  // namespace strato::fetch

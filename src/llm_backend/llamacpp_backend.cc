@@ -5,6 +5,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "strato/core/safe_path.h"
 #include "strato/llm/engine.h"
 
 namespace strato::llm {
@@ -293,7 +294,11 @@ class LlamaBackend final : public Backend {
     const std::string named = ConfigParameter(config, "gguf");
     std::error_code ec;
     if (!named.empty()) {
-      gguf = context.version_dir / named;
+      // The config may come from the load API: the file must stay in the
+      // version folder.
+      auto inside = ResolveInside(context.version_dir, named, "llamacpp model '" + config.name() + "': parameter gguf");
+      if (!inside.ok()) return inside.status();
+      gguf = *inside;
     } else {
       for (const auto& entry : std::filesystem::directory_iterator(context.version_dir, ec)) {
         if (entry.path().extension() != ".gguf") continue;

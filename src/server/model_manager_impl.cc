@@ -7,6 +7,7 @@
 #include <set>
 
 #include "strato/core/logging.h"
+#include "strato/core/model_name.h"
 
 namespace strato {
 namespace {
@@ -101,6 +102,7 @@ Status ModelManagerImpl::Load(std::string_view name, const std::optional<std::st
     return FailedPreconditionError("explicit model load is only allowed in explicit control mode");
   }
   if (stopping_) return UnavailableError("model manager is stopping");
+  RETURN_IF_ERROR(ValidateModelName(name));
   std::lock_guard<std::mutex> load_lock(load_mu_);
   auto scanned = RescanLocked();
   auto it = scanned.find(std::string(name));
@@ -117,6 +119,7 @@ Status ModelManagerImpl::Unload(std::string_view name) {
   if (options_.control_mode != ModelControlMode::kExplicit) {
     return FailedPreconditionError("explicit model unload is only allowed in explicit control mode");
   }
+  RETURN_IF_ERROR(ValidateModelName(name));
   std::lock_guard<std::mutex> load_lock(load_mu_);
   bool was_cold = false;
   {

@@ -7,6 +7,7 @@
 #include "grpc_statistics.h"
 #include "grpc_stream_infer.h"
 #include "strato/core/datatype.h"
+#include "strato/core/model_name.h"
 
 namespace strato::grpcfe {
 namespace {
@@ -148,6 +149,9 @@ Reactor* InferenceService::RepositoryIndex(Ctx* context, const inference::Reposi
 Reactor* InferenceService::RepositoryModelLoad(Ctx* context,
                                                const inference::RepositoryModelLoadRequest* request,
                                                inference::RepositoryModelLoadResponse*) {
+  if (Status valid = ValidateModelName(request->model_name()); !valid.ok()) {
+    return Answer(context, valid);
+  }
   std::optional<std::string> config;
   std::map<std::string, std::string> files;
   const Status parsed = ParseLoadParameters(*request, &config, &files);
@@ -163,6 +167,9 @@ Reactor* InferenceService::RepositoryModelLoad(Ctx* context,
 Reactor* InferenceService::RepositoryModelUnload(Ctx* context,
                                                  const inference::RepositoryModelUnloadRequest* request,
                                                  inference::RepositoryModelUnloadResponse*) {
+  if (Status valid = ValidateModelName(request->model_name()); !valid.ok()) {
+    return Answer(context, valid);
+  }
   Reactor* reactor = context->DefaultReactor();
   RunInBackground([this, reactor, name = request->model_name()] {
     reactor->Finish(ToGrpcStatus(manager_->Unload(name)));
