@@ -11,5 +11,7 @@ int ModelCommand(int argc, char** argv);
 int TrainCommand(int argc, char** argv);
 // `strato model pull ...`: argv[0] is "pull".
 int ModelPullCommand(int argc, char** argv);
+// strato auth: API keys (auth_command.cc).
+int AuthCommand(int argc, char** argv);
 
 }  // namespace strato::cli

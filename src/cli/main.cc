@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  model       model registry and deployments (push, list, promote, ...)\n"
     "  train       run a training pipeline (PIPELINE.yaml) and register the model\n"
     "  model pull  download a model (hf://, https://) into a repository as a new version\n"
+    "  auth        API keys for the server (create, list, revoke)\n"
     "  version     print the version\n"
     "\n"
     "Run 'strato <command> --help' for the options of a command.\n";
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     return strato::cli::ModelPullCommand(argc - 2, argv + 2);
   }
   if (command == "model") return strato::cli::ModelCommand(argc - 1, argv + 1);
+  if (command == "auth") return strato::cli::AuthCommand(argc - 1, argv + 1);
   if (command == "demo-repo") return strato::cli::DemoRepoCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::puts("strato 0.1.0");

@@ -98,9 +98,10 @@ Status RepositoryPublisher::Publish(const std::string& model, const std::set<int
   RETURN_IF_ERROR(ValidateModelName(model));
   // The model folder may already exist; a link there must not carry the
   // published files out of the repository.
-  if (!IsInside(repository_, repository_ / model)) {
-    return FailedPreconditionError("'" + (repository_ / model).string() +
-                                   "' leads out of the repository (a symbolic link); refusing to publish");
+  if (const fs::path folder = repository_ / model; !IsInside(repository_, folder)) {
+    std::string message = folder.string();
+    message += " leads out of the repository (a symbolic link); refusing to publish";
+    return FailedPreconditionError(std::move(message));
   }
   ASSIGN_OR_RETURN(registry::VersionRecord config_record, registry_->Get(model, config_version));
   for (int64_t v : versions) {
