@@ -195,6 +195,7 @@ int ServeCommand(int argc, char** argv) {
     gopts.address = f.address;
     gopts.port = f.grpc_port;
     gopts.max_message_bytes = static_cast<int>(std::min<size_t>(f.max_body_bytes, INT32_MAX));
+    ApplyGrpcSecurity(security_flags, authenticator.get(), &gopts);
     auto g = StartGrpcServer(gopts, served, info);
     if (!g.ok()) return Fail(g.status().WithPrefix("gRPC server"));
     grpc = std::move(g).value();

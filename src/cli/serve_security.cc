@@ -115,3 +115,15 @@ void ApplyHttpSecurity(const SecurityFlags& f, Authenticator* authenticator,
 }
 
 }  // namespace strato::cli
+
+namespace strato::cli {
+
+void ApplyGrpcSecurity(const SecurityFlags& f, Authenticator* authenticator,
+                       GrpcServerOptions* options) {
+  options->authenticator = authenticator;
+  options->open_inference = f.open_inference;
+  options->open_read = f.open_read;
+  options->max_connection_idle_ms = f.idle_timeout_secs * 1000;
+}
+
+}  // namespace strato::cli

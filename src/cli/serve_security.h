@@ -13,6 +13,7 @@
 #include "strato/config/model_config.h"
 #include "strato/core/auth.h"
 #include "strato/core/status.h"
+#include "strato/frontends/grpc_server.h"
 #include "strato/frontends/http_server.h"
 
 namespace strato::cli {
@@ -36,6 +37,10 @@ void AddSecurityFlags(CLI::App& app, SecurityFlags& flags);
 // descriptor limit raised to its hard maximum) and the authenticator when
 // --auth-db is given (null otherwise). Call once before models load.
 StatusOr<std::unique_ptr<Authenticator>> ApplySecurityFlags(SecurityFlags& flags);
+
+// Authentication and idle-connection settings for the gRPC server.
+void ApplyGrpcSecurity(const SecurityFlags& flags, Authenticator* authenticator,
+                       GrpcServerOptions* options);
 
 // Copies the connection, CORS and authentication settings into `options`.
 void ApplyHttpSecurity(const SecurityFlags& flags, Authenticator* authenticator,

@@ -171,6 +171,11 @@ Status CheckConfigLimits(const inference::ModelConfig& config, std::string_view 
     return OverLimit(source, "parameters[max_tokens]", *max_tokens, l.max_context_tokens,
                      "--max-context-tokens");
   }
+  ASSIGN_OR_RETURN(auto embedding, IntParameter(config, "max_embedding_tokens", source));
+  if (embedding && *embedding > l.max_context_tokens) {
+    return OverLimit(source, "parameters[max_embedding_tokens]", *embedding, l.max_context_tokens,
+                     "--max-context-tokens");
+  }
   ASSIGN_OR_RETURN(auto waiting, IntParameter(config, "max_waiting", source));
   if (waiting && *waiting > l.max_queue_size) {
     return OverLimit(source, "parameters[max_waiting]", *waiting, l.max_queue_size,

@@ -112,7 +112,23 @@ Status ModelManagerImpl::Load(std::string_view name, const std::optional<std::st
   request.config_json = config_json;
   request.files = files;
   if (!request.scanned && files.empty()) return NotFoundError("unknown model '" + request.name + "'");
-  return LoadLocked(request, it == scanned.end() ? "" : ScanFingerprint(it->second));
+  bool known = false;
+  {
+    std::shared_lock lock(mu_);
+    known = models_.contains(request.name);
+  }
+  Status loaded = LoadLocked(request, it == scanned.end() ? "" : ScanFingerprint(it->second));
+  if (!loaded.ok() && !known && !request.scanned) {
+    // A failed load of a name that exists nowhere leaves no entry behind:
+    // the caller has the error, and the index must not grow with every
+    // made-up name a client tries.
+    std::unique_lock lock(mu_);
+    if (auto entry = models_.find(request.name);
+        entry != models_.end() && entry->second.serving.empty()) {
+      models_.erase(entry);
+    }
+  }
+  return loaded;
 }
 
 Status ModelManagerImpl::Unload(std::string_view name) {

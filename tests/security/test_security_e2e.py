@@ -464,6 +464,33 @@ class ControlsApiKeys(unittest.TestCase):
                                   headers=self.bearer("ops"))
         self.assertEqual(status, 200, text)
 
+    def test_grpc_needs_keys_too(self):
+        import grpc
+        tmp = tempfile.mkdtemp(prefix="strato-sec-stubs-")
+        try:
+            generate_stubs(tmp)
+            with grpc.insecure_channel(f"127.0.0.1:{self.server.grpc_port}") as channel:
+                stub = pb_grpc.GRPCInferenceServiceStub(channel)
+                self.assertTrue(stub.ServerLive(pb.ServerLiveRequest(), timeout=10).live)  # open
+                request = pb.ModelMetadataRequest(name="good")
+                with self.assertRaises(grpc.RpcError) as ctx:
+                    stub.ModelMetadata(request, timeout=10)
+                self.assertEqual(ctx.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+                with self.assertRaises(grpc.RpcError) as ctx:
+                    stub.RepositoryModelUnload(pb.RepositoryModelUnloadRequest(model_name="good"),
+                                               metadata=[("authorization", "Bearer " + self.keys["app"])],
+                                               timeout=10)
+                self.assertEqual(ctx.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+                meta = stub.ModelMetadata(request, metadata=[("authorization", "Bearer " + self.keys["ops"])],
+                                          timeout=10)
+                self.assertEqual(meta.name, "good")
+                stream = stub.ModelStreamInfer(iter([pb.ModelInferRequest(model_name="good")]), timeout=10)
+                with self.assertRaises(grpc.RpcError) as ctx:
+                    list(stream)
+                self.assertEqual(ctx.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
     def test_rate_limit_and_revocation(self):
         base = self.server.base
         statuses = [infer_good(base, self.bearer("slow"))[0] for _ in range(4)]

@@ -38,6 +38,12 @@ class GrpcServerImpl : public GrpcServer {
     builder.SetMaxSendMessageSize(options.max_message_bytes);
     // Without this a second server could silently share the port.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    if (options.max_connection_idle_ms > 0) {
+      builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, options.max_connection_idle_ms);
+    }
+    if (options.max_concurrent_streams > 0) {
+      builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+    }
     builder.RegisterService(service_.get());
     builder.RegisterService(health_.get());
     server_ = builder.BuildAndStart();
@@ -80,7 +86,11 @@ StatusOr<std::unique_ptr<GrpcServer>> StartGrpcServer(const GrpcServerOptions& o
   if (options.max_message_bytes <= 0) {
     return InvalidArgumentError("gRPC max_message_bytes must be positive");
   }
-  auto server = std::make_unique<GrpcServerImpl>(std::make_unique<grpcfe::InferenceService>(manager, info),
+  grpcfe::InferenceService::Auth auth;
+  auth.authenticator = options.authenticator;
+  auth.open_inference = options.open_inference;
+  auth.open_read = options.open_read;
+  auto server = std::make_unique<GrpcServerImpl>(std::make_unique<grpcfe::InferenceService>(manager, info, auth),
                                                  std::make_unique<grpcfe::HealthService>(manager, info.draining));
   RETURN_IF_ERROR(server->Start(options));
   LogVerbose("gRPC server listening", {{"port", std::to_string(server->port())}});
