@@ -224,6 +224,15 @@ class Finding2And3UntrustedModels(unittest.TestCase):
         self.assertEqual(status, 200, out)
         self.assertEqual(len(out["outputs"][0]["data"]), 1)
 
+    def test_failed_loads_of_new_names_leave_no_trace(self):
+        for i in range(20):
+            body = load_body(xgb_config(f"ghost{i}"), {"1/model.json": model_bytes(evil_model())})
+            status, _, _ = request(self.server.base, "POST", f"/v2/repository/models/ghost{i}/load", body)
+            self.assertEqual(status, 400)
+        status, index = http("POST", self.server.base + "/v2/repository/index", {})
+        self.assertEqual(status, 200)
+        self.assertEqual([m["name"] for m in index if m["name"].startswith("ghost")], [])
+
     def test_legacy_binary_format_needs_the_flag(self):
         body = load_body(xgb_config("bin", {"parameters": {"model_type": {"string_value": "xgboost"}}}),
                          {"1/model.bin": b"\x00\x00\x00\x3fbinary model bytes"})
@@ -323,6 +332,63 @@ class Finding6CrossOrigin(unittest.TestCase):
         status, _, _ = request(base, "OPTIONS", "/v2/models/good/infer",
                                headers={"Origin": "http://evil.example"})
         self.assertEqual(status, 403)
+
+
+STORIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared",
+                       "datasets", "llm", "stories260K.gguf")
+
+
+class Finding4And8LanguageModel(unittest.TestCase):
+    """The embeddings flood of finding 4 and the sampling-parameter garbage
+    of finding 8, against the stories260K demo model."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(STORIES):
+            raise unittest.SkipTest(f"no {STORIES} (shared datasets absent)")
+        cls.tmp = tempfile.mkdtemp(prefix="strato-sec-")
+        repo = os.path.join(cls.tmp, "repo")
+        os.makedirs(os.path.join(repo, "stories", "1"))
+        os.symlink(os.path.abspath(STORIES), os.path.join(repo, "stories", "1", "model.gguf"))
+        with open(os.path.join(repo, "stories", "config.pbtxt"), "w") as f:
+            f.write('backend: "llamacpp" max_batch_size: 0\n'
+                    'parameters { key: "context_length" value { string_value: "512" } }\n'
+                    'parameters { key: "parallel" value { string_value: "2" } }\n')
+        write_repo(repo)
+        cls.server = Server(repo)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_embeddings_flood_is_refused_at_once(self):
+        text = " ".join(["Once upon a time there was a little dog who liked to run."] * 40)
+        started = time.time()
+        status, _, body = request(self.server.base, "POST", "/v1/embeddings",
+                                  {"model": "stories", "input": [text] * 2048})
+        self.assertEqual(status, 400, body[:300])
+        self.assertIn("max_embedding_tokens", body)
+        self.assertLess(time.time() - started, 20)
+        status, _, body = request(self.server.base, "POST", "/v1/embeddings",
+                                  {"model": "stories", "input": ["a small dog", "a big cat"]})
+        self.assertEqual(status, 200, body[:300])
+        self.assertEqual(len(json.loads(body)["data"]), 2)
+
+    def test_sampling_garbage_is_refused(self):
+        base = self.server.base
+        chat = {"model": "stories", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4}
+        status, _, body = request(base, "POST", "/v1/chat/completions", {**chat, "logit_bias": {"x": "y"}})
+        self.assertEqual(status, 400, body)
+        self.assertIn("logit_bias", body)
+        status, _, body = request(base, "POST", "/v1/chat/completions", {**chat, "temperature": "NaN"})
+        self.assertEqual(status, 400, body)
+        status, _, body = request(base, "POST", "/v2/models/stories/generate",
+                                  {"text_input": "hi", "parameters": {"temperature": "NaN", "max_tokens": 4}})
+        self.assertEqual(status, 400, body)
+        self.assertIn("temperature", body)
+        status, _, body = request(base, "POST", "/v1/chat/completions", chat)
+        self.assertEqual(status, 200, body)
 
 
 def vm_data_kb(pid):
