@@ -65,6 +65,12 @@ void AddSecurityFlags(CLI::App& app, SecurityFlags& f) {
                "With --auth-db: inference needs no key (management still does)");
   app.add_flag("--open-read", f.open_read,
                "With --auth-db: metadata, statistics and index reads need no key");
+  app.add_option("--grpc-use-ssl", f.grpc_use_ssl, "Serve gRPC over TLS (true/false)");
+  app.add_option("--grpc-use-ssl-mutual", f.grpc_use_ssl_mutual,
+                 "Require and verify client certificates on gRPC (mTLS; true/false)");
+  app.add_option("--grpc-server-cert", f.grpc_server_cert, "gRPC TLS certificate chain (PEM; re-read on change)");
+  app.add_option("--grpc-server-key", f.grpc_server_key, "gRPC TLS private key (PEM; re-read on change)");
+  app.add_option("--grpc-root-cert", f.grpc_root_cert, "CA bundle that signs client certificates (PEM, mTLS)");
 }
 
 StatusOr<std::unique_ptr<Authenticator>> ApplySecurityFlags(SecurityFlags& f) {
@@ -84,6 +90,13 @@ StatusOr<std::unique_ptr<Authenticator>> ApplySecurityFlags(SecurityFlags& f) {
       const rlim_t soft = nofile.rlim_cur == RLIM_INFINITY ? rlim_t{1} << 20 : nofile.rlim_cur;
       f.max_connections = static_cast<int>(std::clamp<rlim_t>(soft / 2, 64, 65536));
     }
+  }
+  if ((f.grpc_use_ssl || f.grpc_use_ssl_mutual) &&
+      (f.grpc_server_cert.empty() || f.grpc_server_key.empty() ||
+       (f.grpc_use_ssl_mutual && f.grpc_root_cert.empty()))) {
+    return InvalidArgumentError(
+        "--grpc-use-ssl needs --grpc-server-cert and --grpc-server-key; --grpc-use-ssl-mutual also "
+        "--grpc-root-cert");
   }
   if (f.auth_db.empty()) {
     if (f.open_inference || f.open_read) {
@@ -124,6 +137,11 @@ void ApplyGrpcSecurity(const SecurityFlags& f, Authenticator* authenticator,
   options->open_inference = f.open_inference;
   options->open_read = f.open_read;
   options->max_connection_idle_ms = f.idle_timeout_secs * 1000;
+  if (f.grpc_use_ssl || f.grpc_use_ssl_mutual) {
+    options->tls_cert_file = f.grpc_server_cert;
+    options->tls_key_file = f.grpc_server_key;
+    if (f.grpc_use_ssl_mutual) options->tls_client_ca_file = f.grpc_root_cert;
+  }
 }
 
 }  // namespace strato::cli

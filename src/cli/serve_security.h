@@ -29,6 +29,12 @@ struct SecurityFlags {
   std::string auth_db;
   bool open_inference = false;
   bool open_read = false;
+  // gRPC TLS, with tritonserver's flag names.
+  bool grpc_use_ssl = false;
+  bool grpc_use_ssl_mutual = false;
+  std::string grpc_server_cert;
+  std::string grpc_server_key;
+  std::string grpc_root_cert;
 };
 
 void AddSecurityFlags(CLI::App& app, SecurityFlags& flags);

@@ -338,6 +338,67 @@ STORIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "
                        "datasets", "llm", "stories260K.gguf")
 
 
+def make_pki(folder):
+    """A CA, a server certificate for localhost and a client certificate (openssl CLI)."""
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", "/CN=strato-test-ca")
+    for name, ext in [("server", "subjectAltName=DNS:localhost"), ("client", "extendedKeyUsage=clientAuth")]:
+        run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
+            "-subj", f"/CN={name}")
+        with open(os.path.join(folder, f"{name}.ext"), "w") as f:
+            f.write(ext + "\n")
+        run("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext")
+    return {n: os.path.join(folder, n) for n in os.listdir(folder)}
+
+
+class ControlsGrpcMutualTls(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("openssl") is None:
+            raise unittest.SkipTest("no openssl CLI")
+        cls.tmp = tempfile.mkdtemp(prefix="strato-sec-")
+        cls.pki = make_pki(cls.tmp)
+        write_repo(os.path.join(cls.tmp, "repo"))
+        cls.server = Server(os.path.join(cls.tmp, "repo"), "--grpc-use-ssl-mutual", "true",
+                            "--grpc-server-cert", cls.pki["server.pem"], "--grpc-server-key",
+                            cls.pki["server.key"], "--grpc-root-cert", cls.pki["ca.pem"])
+        cls.stubs = tempfile.mkdtemp(prefix="strato-sec-stubs-")
+        generate_stubs(cls.stubs)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        shutil.rmtree(cls.stubs, ignore_errors=True)
+
+    def read(self, name):
+        with open(self.pki[name], "rb") as f:
+            return f.read()
+
+    def live(self, channel):
+        stub = pb_grpc.GRPCInferenceServiceStub(channel)
+        return stub.ServerLive(pb.ServerLiveRequest(), timeout=5).live
+
+    def test_client_certificate_required(self):
+        import grpc
+        target = f"localhost:{self.server.grpc_port}"
+        mutual = grpc.ssl_channel_credentials(root_certificates=self.read("ca.pem"),
+                                              private_key=self.read("client.key"),
+                                              certificate_chain=self.read("client.pem"))
+        with grpc.secure_channel(target, mutual) as channel:
+            self.assertTrue(self.live(channel))
+        no_client_cert = grpc.ssl_channel_credentials(root_certificates=self.read("ca.pem"))
+        with grpc.secure_channel(target, no_client_cert) as channel:
+            with self.assertRaises(grpc.RpcError):
+                self.live(channel)
+        with grpc.insecure_channel(target) as channel:
+            with self.assertRaises(grpc.RpcError):
+                self.live(channel)
+
+
 class Finding4And8LanguageModel(unittest.TestCase):
     """The embeddings flood of finding 4 and the sampling-parameter garbage
     of finding 8, against the stories260K demo model."""

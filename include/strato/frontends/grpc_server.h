@@ -46,6 +46,14 @@ struct GrpcServerOptions {
   // concurrent calls per connection (0 = gRPC's default).
   int max_connection_idle_ms = 0;
   int max_concurrent_streams = 0;
+  // TLS (PEM files): serve TLS when tls_cert_file is set; with
+  // tls_client_ca_file also require and verify client certificates (mTLS).
+  // The files are re-read every tls_reload_secs, so a renewed certificate
+  // is picked up without a restart.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  int tls_reload_secs = 10;
 };
 
 class GrpcServer {
