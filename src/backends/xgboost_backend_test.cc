@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "backend_test_util.h"
+#include "strato/backend/xgboost_model_check.h"
 #include "strato/backend/xgboost_model_maker.h"
 #include "xgboost_booster.h"
 
@@ -110,6 +111,7 @@ class XgboostBackendTest : public ::testing::Test {
 };
 
 TEST_F(XgboostBackendTest, PredictsLikeXgboostInEveryFormat) {
+  SetXgboostBinaryAllowed(true);  // the legacy format loads only when allowed
   const std::pair<std::string, XgbFormat> files[] = {
       {"xgboost.json", XgbFormat::kJson}, {"model.ubj", XgbFormat::kUbj},
       {"model.xgb", XgbFormat::kBinary}};
@@ -143,6 +145,7 @@ TEST_F(XgboostBackendTest, PredictsLikeXgboostInEveryFormat) {
       EXPECT_GE(batch[i]->times.compute_output_start_ns, batch[i]->times.compute_input_end_ns);
     }
   }
+  SetXgboostBinaryAllowed(false);
 }
 
 TEST_F(XgboostBackendTest, OutputClassThresholdAndPredictProba) {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "strato/backend/xgboost_model_check.h"
+
 namespace strato {
 namespace {
 
@@ -58,6 +60,9 @@ StatusOr<std::unique_ptr<XgbBooster>> XgbBooster::Load(std::span<const uint8_t> 
   if (bytes.empty()) {
     return InvalidArgumentError(std::string(source) + ": cannot load XGBoost model: empty file");
   }
+  // libxgboost trusts the model's node tables; a hostile one would crash
+  // the process (see xgboost_model_check.h).
+  RETURN_IF_ERROR(ValidateXgboostModel(bytes, source));
   if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0) {
     return InvalidArgumentError(std::string(source) +
                                 ": cannot load XGBoost model: " + XgbLastError());

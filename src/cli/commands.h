@@ -17,5 +17,7 @@ int RouteCommand(int argc, char** argv);
 int RecommendCommand(int argc, char** argv);
 // strato sentiment train|predict|eval (sentiment_command.cc).
 int SentimentCommand(int argc, char** argv);
+// strato auth: API keys (auth_command.cc).
+int AuthCommand(int argc, char** argv);
 
 }  // namespace strato::cli

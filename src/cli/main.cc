@@ -25,6 +25,7 @@ constexpr const char* kUsage =
     "  forecast    demand forecasting: evaluate on M4, inventory simulation\n"
     "  recommend   evaluate the recommenders on MovieLens 100K (recommend eval)\n"
     "  sentiment   train, predict and evaluate sentiment models (text in, label out)\n"
+    "  auth        API keys for the server (create, list, revoke)\n"
     "  version     print the version\n"
     "\n"
     "Run 'strato <command> --help' for the options of a command.\n";
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "route") return strato::cli::RouteCommand(argc - 1, argv + 1);
   if (command == "recommend") return strato::cli::RecommendCommand(argc - 1, argv + 1);
   if (command == "sentiment") return strato::cli::SentimentCommand(argc - 1, argv + 1);
+  if (command == "auth") return strato::cli::AuthCommand(argc - 1, argv + 1);
   if (command == "demo-repo") return strato::cli::DemoRepoCommand(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::puts("strato 0.1.0");

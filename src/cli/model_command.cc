@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "deployment_table.h"
 #include "management_client.h"
+#include "strato/core/model_name.h"
 #include "strato/registry/registry.h"
 
 namespace strato::cli {
@@ -385,6 +386,9 @@ int ModelCommand(int argc, char** argv) {
   status->add_option("model", f.model)->required();
 
   CLI11_PARSE(app, argc, argv);
+  if (!f.model.empty()) {
+    if (Status valid = ValidateModelName(f.model); !valid.ok()) return Fail("", valid);
+  }
   if (push->parsed()) return Push(f);
   if (list->parsed()) return List(f);
   if (show->parsed()) return Show(f);

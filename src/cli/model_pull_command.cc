@@ -111,7 +111,7 @@ int Pull(const PullFlags& flags) {
   request.progress = &progress;
   request.note = [&progress](const std::string& text) { progress.Note(text); };
 
-  std::fprintf(stderr, "pulling %s into model '%s'\n", source->url.c_str(), model.c_str());
+  std::fprintf(stderr, "pulling %s into model '%s'\n", fetch::RedactUrl(source->url).c_str(), model.c_str());
   request.cancel = &g_interrupted;
   signal(SIGINT, OnInterrupt);
   signal(SIGTERM, OnInterrupt);
@@ -127,7 +127,7 @@ int Pull(const PullFlags& flags) {
   if (!installed.ok()) return Fail(installed.status());
 
   std::printf("pulled %s\n  model:   %s, version %lld%s\n  file:    %s (%llu bytes)\n  sha256:  %s (%s)\n",
-              source->url.c_str(), model.c_str(), static_cast<long long>(installed->version),
+              fetch::RedactUrl(source->url).c_str(), model.c_str(), static_cast<long long>(installed->version),
               installed->wrote_config ? " (config.pbtxt written, backend llamacpp)" : "",
               (installed->version_dir / target->file_name).c_str(),
               static_cast<unsigned long long>(downloaded->bytes), downloaded->sha256.c_str(),

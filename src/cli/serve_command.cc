@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "serve_lifecycle.h"
+#include "serve_security.h"
 #include "strato/backend/backend.h"
 #include "strato/backend/demo_repository.h"
 #ifdef STRATO_HAVE_LLAMA
@@ -116,6 +117,8 @@ int ServeCommand(int argc, char** argv) {
   AddFlags(app, f);
   LifecycleFlags lifecycle_flags;
   AddLifecycleFlags(app, lifecycle_flags);
+  SecurityFlags security_flags;
+  AddSecurityFlags(app, security_flags);
   CLI11_PARSE(app, argc, argv);
 
   SetLogFormat(f.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
@@ -162,6 +165,10 @@ int ServeCommand(int argc, char** argv) {
   auto mode = ParseControlMode(f.control_mode);
   if (!mode.ok()) return Fail(mode.status());
 
+  auto authenticator_or = ApplySecurityFlags(security_flags);
+  if (!authenticator_or.ok()) return Fail(authenticator_or.status());
+  std::unique_ptr<Authenticator> authenticator = std::move(authenticator_or).value();
+
   MetricsRegistry metrics;
   RegisterProcessMetrics(&metrics);
   BackendRegistry backends;
@@ -198,6 +205,7 @@ int ServeCommand(int argc, char** argv) {
   hopts.port = f.http_port;
   hopts.threads = f.http_threads;
   hopts.max_body_bytes = f.max_body_bytes;
+  ApplyHttpSecurity(security_flags, authenticator.get(), &hopts);
   lifecycle->AddRoutes(&hopts);
   auto http = StartHttpServer(hopts, served, &metrics, info);
   if (!http.ok()) return Fail(http.status().WithPrefix("HTTP server"));
@@ -208,6 +216,7 @@ int ServeCommand(int argc, char** argv) {
     gopts.address = f.address;
     gopts.port = f.grpc_port;
     gopts.max_message_bytes = static_cast<int>(std::min<size_t>(f.max_body_bytes, INT32_MAX));
+    ApplyGrpcSecurity(security_flags, authenticator.get(), &gopts);
     auto g = StartGrpcServer(gopts, served, info);
     if (!g.ok()) return Fail(g.status().WithPrefix("gRPC server"));
     grpc = std::move(g).value();
@@ -218,6 +227,7 @@ int ServeCommand(int argc, char** argv) {
     mo.address = f.address;
     mo.port = f.metrics_port;
     mo.threads = 1;
+    ApplyHttpSecurity(security_flags, nullptr, &mo);
     auto m = StartMetricsServer(mo, &metrics);
     if (!m.ok()) return Fail(m.status().WithPrefix("metrics server"));
     metrics_server = std::move(m).value();

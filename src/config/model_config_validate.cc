@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "model_config_checks.h"
 #include "strato/config/model_config.h"
 
 namespace strato {
@@ -185,7 +186,8 @@ Status ValidateModelConfig(const inference::ModelConfig& config, std::string_vie
   RETURN_IF_ERROR(CheckBatching(c, config));
   RETURN_IF_ERROR(CheckTensors(c, config));
   RETURN_IF_ERROR(CheckInstancesAndPolicy(c, config));
-  return CheckWarmup(c, config);
+  RETURN_IF_ERROR(CheckWarmup(c, config));
+  return CheckConfigLimits(config, source);
 }
 
 }  // namespace strato

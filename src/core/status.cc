@@ -60,6 +60,7 @@ int HttpStatusFor(const Status& s) {
     case StatusCode::kOutOfRange:
     case StatusCode::kFailedPrecondition: return 400;
     case StatusCode::kNotFound: return 404;
+    case StatusCode::kPermissionDenied: return 403;
     case StatusCode::kAlreadyExists:
     case StatusCode::kAborted: return 409;
     case StatusCode::kCancelled: return 499;

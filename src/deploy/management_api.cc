@@ -8,6 +8,8 @@
 #include <charconv>
 #include <vector>
 
+#include "strato/core/auth.h"
+#include "strato/core/model_name.h"
 #include "strato/deploy/deployer.h"
 #include "version_upload.h"
 
@@ -173,6 +175,15 @@ StatusOr<std::string> StringField(const rapidjson::Document& doc, const char* na
   return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
+// Who the audit log names: the authenticated principal when the server
+// checks keys (a client cannot claim to be someone else), else what the
+// request says, else `fallback`.
+std::string Actor(const std::string& claimed, const char* fallback) {
+  const Principal& principal = CurrentPrincipal();
+  if (principal.name != "anonymous") return principal.name;
+  return claimed.empty() ? fallback : claimed;
+}
+
 #define STRATO_MGMT_ASSIGN(lhs, expr)                   \
   auto lhs##_or = (expr);                               \
   if (!lhs##_or.ok()) return FromStatus(lhs##_or.status()); \
@@ -220,7 +231,7 @@ ManagementResponse PushVersion(registry::Registry* registry, const std::string& 
     }
   }
   STRATO_MGMT_ASSIGN(created_by, StringField(doc, "created_by"));
-  request.created_by = created_by.empty() ? "api" : created_by;
+  request.created_by = Actor(created_by, "api");
   STRATO_MGMT_ASSIGN(upload, UploadedVersion::Write(files->value, registry->dir() / "uploads"));
   request.source_dir = upload->dir();
   STRATO_MGMT_ASSIGN(record, registry->Push(request));
@@ -235,6 +246,9 @@ ManagementResponse RouteRegistry(Deployer* deployer, registry::Registry* registr
                                  const std::string& actor) {
   // p: v1 registry models [m [versions [v [archive]]]]
   if (p.size() < 3 || p[2] != "models") return Error(404, "no such registry route");
+  if (p.size() >= 4) {
+    if (Status valid = ValidateModelName(p[3]); !valid.ok()) return FromStatus(valid);
+  }
   if (p.size() == 5 && p[4] == "versions" && method == "POST") return PushVersion(registry, p[3], body);
   if (p.size() <= 4 || (p.size() == 5 && p[4] == "versions")) {
     if (method != "GET") return Error(405, method + " is not allowed here; use GET (POST on .../versions pushes)");
@@ -296,6 +310,7 @@ ManagementResponse RouteDeployment(Deployer* deployer, registry::Registry* regis
     return {200, out + "]"};
   }
   const std::string& model = p[2];
+  if (Status valid = ValidateModelName(model); !valid.ok()) return FromStatus(valid);
   if (p.size() == 3) {
     if (method != "GET") return Error(405, method + " is not allowed here; use GET");
     STRATO_MGMT_ASSIGN(view, deployer->Describe(model));
@@ -310,7 +325,7 @@ ManagementResponse RouteDeployment(Deployer* deployer, registry::Registry* regis
   if (method != "POST") return Error(405, method + " is not allowed here; use POST");
   STRATO_MGMT_ASSIGN(doc, ParseBody(body));
   STRATO_MGMT_ASSIGN(actor, StringField(doc, "actor"));
-  if (actor.empty()) actor = "api";
+  actor = Actor(actor, "api");
   STRATO_MGMT_ASSIGN(reason, StringField(doc, "reason"));
   if (action == "canary") {
     STRATO_MGMT_ASSIGN(version, IntField(doc, "version", true));
@@ -347,7 +362,7 @@ ManagementResponse HandleManagementRequest(Deployer* deployer, registry::Registr
                                            const std::string& body) {
   const std::vector<std::string> p = Split(path);
   if (p.size() < 2 || p[0] != "v1") return Error(404, "no route for '" + path.substr(0, 200) + "'");
-  if (p[1] == "registry") return RouteRegistry(deployer, registry, method, p, body, "api");
+  if (p[1] == "registry") return RouteRegistry(deployer, registry, method, p, body, Actor("", "api"));
   if (p[1] == "deployments") return RouteDeployment(deployer, registry, method, p, body);
   return Error(404, "no route for '" + path.substr(0, 200) + "'");
 }

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "strato/config/model_config.h"
+#include "strato/core/model_name.h"
+#include "strato/core/safe_path.h"
 
 namespace strato::deploy {
 namespace fs = std::filesystem;
@@ -93,6 +95,14 @@ void RepositoryPublisher::RemoveUndeployedFolders(const std::string& model,
 
 Status RepositoryPublisher::Publish(const std::string& model, const std::set<int64_t>& versions,
                                     int64_t config_version, bool remove_others) {
+  RETURN_IF_ERROR(ValidateModelName(model));
+  // The model folder may already exist; a link there must not carry the
+  // published files out of the repository.
+  if (const fs::path folder = repository_ / model; !IsInside(repository_, folder)) {
+    std::string message = folder.string();
+    message += " leads out of the repository (a symbolic link); refusing to publish";
+    return FailedPreconditionError(std::move(message));
+  }
   ASSIGN_OR_RETURN(registry::VersionRecord config_record, registry_->Get(model, config_version));
   for (int64_t v : versions) {
     ASSIGN_OR_RETURN(registry::VersionRecord record, registry_->Get(model, v));

@@ -6,7 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "strato/core/base64.h"
 
@@ -34,6 +37,25 @@ Status CheckRelativePath(std::string_view path) {
   return Status::Ok();
 }
 
+// Upload folders of a push whose server process died mid-push (killed,
+// crashed) are never removed by their owner: remove the ones whose pid no
+// longer runs. Names are "upload-<pid>-<time>-<n>".
+void RemoveAbandonedUploads(const std::filesystem::path& parent) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("upload-")) continue;
+    const size_t dash = name.find('-', 7);
+    if (dash == std::string::npos) continue;
+    const std::string pid_text = name.substr(7, dash - 7);
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(pid_text);
+    if (pid == ::getpid() || (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)) continue;
+    std::error_code ignored;
+    std::filesystem::remove_all(entry.path(), ignored);
+  }
+}
+
 std::filesystem::path FreshFolder(const std::filesystem::path& parent) {
   static std::atomic<uint64_t> counter{0};
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -52,6 +74,7 @@ StatusOr<std::unique_ptr<UploadedVersion>> UploadedVersion::Write(const rapidjso
   std::error_code ec;
   std::filesystem::create_directories(parent, ec);
   if (ec) return InternalError("cannot create upload folder " + parent.string() + ": " + ec.message());
+  RemoveAbandonedUploads(parent);
   std::unique_ptr<UploadedVersion> upload(new UploadedVersion(FreshFolder(parent)));
   if (!std::filesystem::create_directory(upload->dir_, ec) || ec) {
     return InternalError("cannot create upload folder " + upload->dir_.string() + ": " + ec.message());

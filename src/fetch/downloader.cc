@@ -10,6 +10,7 @@
 #include "partial_file.h"
 #include "response_headers.h"
 #include "strato/fetch/sha256.h"
+#include "strato/fetch/source.h"
 
 namespace strato::fetch {
 namespace fs = std::filesystem;
@@ -160,7 +161,7 @@ std::string HttpError(const Attempt& a, const std::string& url) {
 
 Outcome ClassifyHttp(const Attempt& a, const DownloadRequest& request) {
   const long code = a.headers.status;
-  const std::string message = HttpError(a, request.url);
+  const std::string message = HttpError(a, RedactUrl(request.url));
   if (code == 404 || code == 410) {
     return {false, false,
             NotFoundError(message + ": the file does not exist there; check the "
@@ -181,7 +182,7 @@ Outcome ClassifyCurl(CURLcode res, const char* detail, const DownloadRequest& re
   // libcurl's error buffer is the more specific text ("Failed to connect to h port p ...").
   std::string message = detail[0] != '\0' ? std::string(detail) : std::string(curl_easy_strerror(res));
   message += " (";
-  message += request.url;
+  message += RedactUrl(request.url);
   message += ")";
   switch (res) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -254,7 +255,7 @@ Outcome RunAttempt(const DownloadRequest& request, PartialFile& file, Sha256& ha
   if (a.stalled) {
     out = {false, true,
            DeadlineExceededError("no data for " + std::to_string(request.timeout_seconds) + "s from " +
-                                 request.url + " (raise --timeout on slow links)")};
+                                 RedactUrl(request.url) + " (raise --timeout on slow links)")};
   } else if (res != CURLE_OK) {
     out = ClassifyCurl(res, detail, request);
   } else if (IsSuccess(a.headers.status)) {
@@ -300,7 +301,7 @@ Status Verify(const DownloadRequest& request, const std::optional<std::string>& 
     fs::remove(request.partial_path, ec);
     fs::remove(ValidatorPath(request.partial_path), ec);
     return Status(StatusCode::kDataLoss,
-                  "sha256 mismatch for " + request.url + ": expected " + *expected + " (from " +
+                  "sha256 mismatch for " + RedactUrl(request.url) + ": expected " + *expected + " (from " +
                       origin + "), got " + result.sha256 +
                       "; the download was discarded and the model repository is unchanged");
   }

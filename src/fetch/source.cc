@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "strato/core/model_name.h"
+
 namespace strato::fetch {
 namespace {
 
@@ -181,14 +183,18 @@ std::string DefaultModelName(std::string_view file_name) {
   return name.empty() ? "model" : name;
 }
 
-Status CheckModelName(std::string_view name) {
-  if (name.empty() || name.size() > 128 || name.front() == '.' ||
-      !std::all_of(name.begin(), name.end(), IsNameChar)) {
-    return InvalidArgumentError("model name '" + std::string(name) +
-                                "' must be 1-128 characters of [A-Za-z0-9_.-], not starting "
-                                "with '.'");
-  }
-  return Status::Ok();
+// One rule for every entry point: strato/core/model_name.h.
+Status CheckModelName(std::string_view name) { return ValidateModelName(name); }
+
+std::string RedactUrl(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const size_t host = scheme + 3;
+  const size_t end = url.find_first_of("/?#", host);
+  const std::string_view authority = url.substr(host, end == std::string_view::npos ? url.npos : end - host);
+  const size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, host)) + "***@" + std::string(url.substr(host + at + 1));
 }
 
 }  // namespace strato::fetch

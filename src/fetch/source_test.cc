@@ -85,3 +85,16 @@ TEST(CheckModelNameTest, RejectsHiddenAndPathNames) {
 
 }  // namespace
 }  // namespace strato::fetch
+
+namespace strato::fetch {
+namespace {
+
+TEST(RedactUrlTest, DropsCredentials) {
+  EXPECT_EQ(RedactUrl("https://user:secret@example.com/a/b.gguf"), "https://***@example.com/a/b.gguf");
+  EXPECT_EQ(RedactUrl("https://tok@example.com:8443/x?y=1@2"), "https://***@example.com:8443/x?y=1@2");
+  EXPECT_EQ(RedactUrl("https://example.com/a@b"), "https://example.com/a@b");
+  EXPECT_EQ(RedactUrl("not a url"), "not a url");
+}
+
+}  // namespace
+}  // namespace strato::fetch

@@ -167,6 +167,9 @@ class Engine::Impl {
     for (auto& r : embed_queue_) {
       if (r.on_done) r.on_done(UnavailableError("the model is unloading"));
     }
+    for (auto& job : embed_running_) {
+      if (job.request.on_done) job.request.on_done(UnavailableError("the model is unloading"));
+    }
     for (auto& r : waiting_queue_) {
       FinishEvent e;
       e.reason = FinishReason::kError;
@@ -181,6 +184,14 @@ class Engine::Impl {
 
   Status SubmitEmbedding(EmbedRequest request) {
     if (request.inputs.empty()) return InvalidArgumentError("there is no input to embed");
+    size_t total = 0;
+    for (const auto& input : request.inputs) total += input.size();
+    if (total > static_cast<size_t>(options_.max_embedding_tokens)) {
+      return InvalidArgumentError("the inputs hold " + std::to_string(total) +
+                                  " tokens; at most " +
+                                  std::to_string(options_.max_embedding_tokens) +
+                                  " per embedding request (parameter max_embedding_tokens)");
+    }
     for (size_t i = 0; i < request.inputs.size(); ++i) {
       const size_t n = request.inputs[i].size();
       if (n == 0) return InvalidArgumentError("input " + std::to_string(i) + " is empty");
@@ -236,19 +247,22 @@ class Engine::Impl {
 
  private:
   void Loop() {
-    std::deque<EmbedRequest> embed_jobs;
     for (;;) {
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || active_ > 0 || !waiting_queue_.empty() || !embed_queue_.empty(); });
+        cv_.wait(lock, [&] {
+          return stop_ || active_ > 0 || !waiting_queue_.empty() || !embed_queue_.empty() ||
+                 !embed_running_.empty();
+        });
         if (stop_) return;
         AdmitLocked();
-        embed_jobs.swap(embed_queue_);
+        for (auto& r : embed_queue_) embed_running_.push_back(EmbedJob{std::move(r), 0, {}});
+        embed_queue_.clear();
       }
-      // Embeddings take their turn between decode steps: a large request
-      // delays the running sequences' next token by its own compute only.
-      for (auto& job : embed_jobs) RunEmbedding(job);
-      embed_jobs.clear();
+      // Embeddings take their turn between decode steps, a bounded chunk
+      // at a time: a large request delays the running sequences' next token
+      // by one chunk, and a cancel or shutdown is seen between chunks.
+      RunEmbeddingChunk();
       DropCancelled();
       Step();
       PublishCounters();
@@ -493,10 +507,17 @@ class Engine::Impl {
     return out;
   }
 
-  void RunEmbedding(EmbedRequest& job) {
-    auto done = std::move(job.on_done);
+  // Embeds up to kEmbedChunkTokens tokens (at least one input) of the
+  // first running job, then answers it or moves it to the back (jobs take
+  // turns). A cancelled job is answered CANCELLED at its next turn.
+  void RunEmbeddingChunk() {
+    if (embed_running_.empty()) return;
+    EmbedJob job = std::move(embed_running_.front());
+    embed_running_.pop_front();
+    auto& done = job.request.on_done;
     if (!done) return;
-    if (job.cancelled && job.cancelled->load(std::memory_order_relaxed)) {
+    const auto& cancelled = job.request.cancelled;
+    if (cancelled && cancelled->load(std::memory_order_relaxed)) {
       done(CancelledError("the request was cancelled"));
       return;
     }
@@ -504,18 +525,26 @@ class Engine::Impl {
       done(s);
       return;
     }
-    std::vector<std::vector<float>> vectors;
-    vectors.reserve(job.inputs.size());
-    for (const auto& tokens : job.inputs) {
+    const auto& inputs = job.request.inputs;
+    job.vectors.reserve(inputs.size());
+    size_t spent = 0;
+    while (job.next < inputs.size() && (spent == 0 || spent + inputs[job.next].size() <= kEmbedChunkTokens)) {
+      const auto& tokens = inputs[job.next];
       auto v = EmbedOne(tokens);
       if (!v.ok()) {
         done(v.status());
         return;
       }
-      vectors.push_back(std::move(v).value());
+      job.vectors.push_back(std::move(v).value());
       if (prompt_tokens_ != nullptr) prompt_tokens_->Increment(static_cast<double>(tokens.size()));
+      spent += tokens.size();
+      ++job.next;
     }
-    done(std::move(vectors));
+    if (job.next == inputs.size()) {
+      done(std::move(job.vectors));
+      return;
+    }
+    embed_running_.push_back(std::move(job));
   }
 
   std::string PieceOf(Token token) const {
@@ -556,6 +585,15 @@ class Engine::Impl {
   std::condition_variable cv_;
   std::deque<GenerateRequest> waiting_queue_;  // guarded by mu_
   std::deque<EmbedRequest> embed_queue_;       // guarded by mu_
+  // An embedding request being worked on: inputs done so far.
+  struct EmbedJob {
+    EmbedRequest request;
+    size_t next = 0;
+    std::vector<std::vector<float>> vectors;
+  };
+  // Tokens embedded per engine loop turn before decode steps run again.
+  static constexpr size_t kEmbedChunkTokens = 2048;
+  std::deque<EmbedJob> embed_running_;  // engine thread (and the destructor after the join)
   std::unique_ptr<llama_context, ContextDeleter> embed_ctx_;  // engine thread; made on first use
   std::optional<llama_batch> embed_batch_;                    // engine thread
   EngineCounters counters_;                    // guarded by mu_

@@ -1,10 +1,12 @@
 #include "strato/llm/llamacpp_backend.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 
+#include "strato/core/safe_path.h"
 #include "strato/llm/engine.h"
 
 namespace strato::llm {
@@ -91,6 +93,17 @@ Tensor TextTensor(std::string_view text) {
 
 StatusOr<GenerateRequest> LlamaModel::Translate(const InferenceRequest& request) const {
   const Parameters& p = request.parameters;
+  // A sampling parameter that is present must be a finite number: a string
+  // ("NaN") or NaN itself is an error, not a silent default.
+  for (const char* key : {"max_tokens", "temperature", "top_p", "top_k", "min_p", "seed",
+                          "presence_penalty", "frequency_penalty", "repetition_penalty", "top_logprobs"}) {
+    auto it = p.find(key);
+    if (it == p.end()) continue;
+    const auto* d = std::get_if<double>(&it->second);
+    if (std::get_if<int64_t>(&it->second) == nullptr && (d == nullptr || !std::isfinite(*d))) {
+      return InvalidArgumentError(std::string("parameter '") + key + "' must be a finite number");
+    }
+  }
   GenerateRequest g;
   g.sampling = defaults_.sampling;
   g.max_tokens = defaults_.max_tokens;
@@ -293,7 +306,11 @@ class LlamaBackend final : public Backend {
     const std::string named = ConfigParameter(config, "gguf");
     std::error_code ec;
     if (!named.empty()) {
-      gguf = context.version_dir / named;
+      // The config may come from the load API: the file must stay in the
+      // version folder.
+      auto inside = ResolveInside(context.version_dir, named, "llamacpp model '" + config.name() + "': parameter gguf");
+      if (!inside.ok()) return inside.status();
+      gguf = *inside;
     } else {
       for (const auto& entry : std::filesystem::directory_iterator(context.version_dir, ec)) {
         if (entry.path().extension() != ".gguf") continue;
@@ -313,6 +330,7 @@ class LlamaBackend final : public Backend {
     options.threads = IntConfig(config, "threads", 0);
     options.batch_size = IntConfig(config, "batch_size", 512);
     options.max_waiting = IntConfig(config, "max_waiting", 256);
+    options.max_embedding_tokens = IntConfig(config, "max_embedding_tokens", 65536);
     options.chat_template = ConfigParameter(config, "chat_template");
     options.metrics = context.metrics;
     options.metric_labels = {{"model", config.name()}, {"version", std::to_string(context.version)}};

@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "durable_file.h"
+#include "strato/core/model_name.h"
 
 namespace strato::registry {
 namespace fs = std::filesystem;
@@ -25,21 +26,8 @@ StatusOr<Stage> ParseStage(std::string_view name) {
                               "'; use staging, canary, production or archived");
 }
 
-Status ValidateModelName(std::string_view name) {
-  if (name.empty() || name.size() > 128) {
-    return InvalidArgumentError("model name must have 1 to 128 characters");
-  }
-  if (name[0] == '.') return InvalidArgumentError("model name '" + std::string(name) + "' starts with '.'");
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.';
-    if (!ok) {
-      return InvalidArgumentError("model name '" + std::string(name) +
-                                  "' may only contain letters, digits, '_', '-' and '.'");
-    }
-  }
-  return Status::Ok();
-}
+// One rule for every entry point: strato/core/model_name.h.
+Status ValidateModelName(std::string_view name) { return strato::ValidateModelName(name); }
 
 uint64_t VersionRecord::total_bytes() const {
   uint64_t total = 0;

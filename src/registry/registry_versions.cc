@@ -11,6 +11,7 @@
 #include "durable_file.h"
 #include "record_json.h"
 #include "registry_impl.h"
+#include "strato/core/safe_path.h"
 
 namespace strato::registry {
 namespace fs = std::filesystem;
@@ -45,10 +46,18 @@ StatusOr<SourceFiles> CollectSource(const fs::path& dir) {
   SourceFiles out;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
+    // A link (to a file or a folder, inside or outside the pushed folder) is
+    // refused: the version must be exactly the bytes in the folder, and a
+    // link could name a file the pusher should not read (/etc/shadow).
+    if (it->is_symlink(ec)) {
+      return InvalidArgumentError("'" + it->path().string() +
+                                  "' is a symbolic link; push real files only (copy the target in)");
+    }
     if (it->is_directory(ec)) continue;
     const std::string rel = fs::relative(it->path(), dir, ec).generic_string();
     if (!it->is_regular_file(ec)) {
-      return InvalidArgumentError("'" + it->path().string() + "' is not a regular file");
+      return InvalidArgumentError("'" + it->path().string() +
+                                  "' is not a regular file (a device, FIFO or socket)");
     }
     if (rel == "config.pbtxt") {
       std::ifstream in(it->path(), std::ios::binary);
@@ -279,7 +288,10 @@ Status RegistryImpl::Materialize(const VersionRecord& record, const fs::path& ve
     return status;
   };
   for (const auto& f : record.files) {
-    const fs::path target = staging / fs::path(f.path);
+    // Paths come from the catalogue; never trust them to stay inside.
+    auto inside = ResolveInside(staging, f.path, "artifact '" + f.path + "'");
+    if (!inside.ok()) return fail(inside.status());
+    const fs::path target = *inside;
     fs::create_directories(target.parent_path(), ec);
     auto copy = CopyToTemp(BlobPath(f.sha256), target.parent_path());
     if (!copy.ok()) {

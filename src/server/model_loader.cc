@@ -6,6 +6,8 @@
 #include <system_error>
 
 #include "strato/config/model_config.h"
+#include "strato/core/model_name.h"
+#include "strato/core/safe_path.h"
 
 namespace strato {
 namespace fs = std::filesystem;
@@ -20,21 +22,15 @@ struct TempDir {
   }
 };
 
-// "file:1/model.json" -> "1/model.json", refusing anything that could
-// escape the temp folder.
-StatusOr<fs::path> FileKeyPath(const std::string& key) {
+// "file:1/model.json" -> model_dir/1/model.json, refusing anything that
+// could leave the temp folder (absolute paths, "..", links).
+StatusOr<fs::path> FileKeyPath(const fs::path& model_dir, const std::string& key) {
   constexpr std::string_view kPrefix = "file:";
   if (key.rfind(kPrefix, 0) != 0) {
     return InvalidArgumentError("load file key '" + key + "' must start with 'file:'");
   }
-  const fs::path rel(key.substr(kPrefix.size()));
-  if (rel.empty() || rel.is_absolute()) {
-    return InvalidArgumentError("load file key '" + key + "' needs a relative path");
-  }
-  for (const auto& part : rel) {
-    if (part == "..") return InvalidArgumentError("load file key '" + key + "' may not contain '..'");
-  }
-  return rel;
+  return ResolveInside(model_dir, std::string_view(key).substr(kPrefix.size()),
+                       "load parameter '" + key.substr(0, 200) + "'");
 }
 
 StatusOr<std::shared_ptr<TempDir>> WriteFiles(const std::string& name,
@@ -52,8 +48,7 @@ StatusOr<std::shared_ptr<TempDir>> WriteFiles(const std::string& name,
     return InternalError("cannot create " + model_dir.string() + ": " + ec.message());
   }
   for (const auto& [key, contents] : files) {
-    ASSIGN_OR_RETURN(fs::path rel, FileKeyPath(key));
-    const fs::path target = model_dir / rel;
+    ASSIGN_OR_RETURN(const fs::path target, FileKeyPath(model_dir, key));
     fs::create_directories(target.parent_path(), ec);
     std::ofstream out(target, std::ios::binary | std::ios::trunc);
     out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
@@ -105,6 +100,9 @@ std::string BackendNameFor(const inference::ModelConfig& config) {
 StatusOr<PreparedModel> PrepareModel(const LoadRequest& request, const BackendRegistry& backends) {
   PreparedModel out;
   out.name = request.name;
+  // The name becomes a folder (the temp folder for load files, a repository
+  // entry): checked here too, whatever entry point it came through.
+  RETURN_IF_ERROR(ValidateModelName(request.name));
   if (!request.files.empty() && !request.config_json) {
     return InvalidArgumentError("load files for model '" + request.name + "' require a config");
   }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "strato/core/logging.h"
+#include "strato/core/model_name.h"
 
 namespace strato {
 namespace {
@@ -101,6 +102,7 @@ Status ModelManagerImpl::Load(std::string_view name, const std::optional<std::st
     return FailedPreconditionError("explicit model load is only allowed in explicit control mode");
   }
   if (stopping_) return UnavailableError("model manager is stopping");
+  RETURN_IF_ERROR(ValidateModelName(name));
   std::lock_guard<std::mutex> load_lock(load_mu_);
   auto scanned = RescanLocked();
   auto it = scanned.find(std::string(name));
@@ -110,13 +112,30 @@ Status ModelManagerImpl::Load(std::string_view name, const std::optional<std::st
   request.config_json = config_json;
   request.files = files;
   if (!request.scanned && files.empty()) return NotFoundError("unknown model '" + request.name + "'");
-  return LoadLocked(request, it == scanned.end() ? "" : ScanFingerprint(it->second));
+  bool known = false;
+  {
+    std::shared_lock lock(mu_);
+    known = models_.contains(request.name);
+  }
+  Status loaded = LoadLocked(request, it == scanned.end() ? "" : ScanFingerprint(it->second));
+  if (!loaded.ok() && !known && !request.scanned) {
+    // A failed load of a name that exists nowhere leaves no entry behind:
+    // the caller has the error, and the index must not grow with every
+    // made-up name a client tries.
+    std::unique_lock lock(mu_);
+    if (auto entry = models_.find(request.name);
+        entry != models_.end() && entry->second.serving.empty()) {
+      models_.erase(entry);
+    }
+  }
+  return loaded;
 }
 
 Status ModelManagerImpl::Unload(std::string_view name) {
   if (options_.control_mode != ModelControlMode::kExplicit) {
     return FailedPreconditionError("explicit model unload is only allowed in explicit control mode");
   }
+  RETURN_IF_ERROR(ValidateModelName(name));
   std::lock_guard<std::mutex> load_lock(load_mu_);
   bool was_cold = false;
   {

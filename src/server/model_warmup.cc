@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "strato/core/datatype.h"
+#include "strato/core/safe_path.h"
 
 namespace strato {
 namespace {
@@ -44,7 +45,10 @@ Status FillTensor(const inference::ModelWarmup::Input& input,
   const size_t n = static_cast<size_t>(count);
   std::string file;
   if (input.has_input_data_file()) {
-    ASSIGN_OR_RETURN(file, ReadDataFile(model_dir / "warmup" / input.input_data_file()));
+    ASSIGN_OR_RETURN(const std::filesystem::path path,
+                     ResolveInside(model_dir / "warmup", input.input_data_file(),
+                                   "warmup input_data_file"));
+    ASSIGN_OR_RETURN(file, ReadDataFile(path));
   }
   if (tensor->datatype() == DataType::kBytes) {
     // Each element: empty (zero), a short random string, or the whole file.

@@ -25,7 +25,10 @@ def http(method, url, body=None, timeout=30):
     """(status, body): JSON bodies decoded, other text as str, empty as None.
     dict and list bodies are sent as JSON, bytes as they are."""
     data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
-    req = urllib.request.Request(url, data=data, method=method)
+    # JSON content type: state-changing routes refuse urllib's default
+    # form type (a browser's cross-origin "simple request" type).
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, _decode(r.read())

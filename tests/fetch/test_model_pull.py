@@ -270,7 +270,8 @@ def free_port():
 
 
 def post(url, body=b"{}"):
-    req = urllib.request.Request(url, data=body, method="POST")
+    req = urllib.request.Request(url, data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, r.read().decode()

@@ -39,4 +39,8 @@ std::string DefaultModelName(std::string_view file_name);
 // [A-Za-z0-9_.-], not starting with '.'. INVALID_ARGUMENT otherwise.
 Status CheckModelName(std::string_view name);
 
+// `url` with any "user:password@" removed from its authority, for messages
+// and logs (credentials in a pull URL must not be printed).
+std::string RedactUrl(std::string_view url);
+
 }  // namespace strato::fetch

@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 
+#include "strato/core/auth.h"
 #include "strato/core/status.h"
 #include "strato/frontends/server_info.h"
 #include "strato/server/model_manager.h"
@@ -34,6 +35,25 @@ struct GrpcServerOptions {
   std::string address = "0.0.0.0";
   int port = 8001;                          // 0: the system picks a free port
   int max_message_bytes = 64 * 1024 * 1024; // per received and sent message
+  // Authentication as on HTTP (HttpServerOptions): when set, every RPC but
+  // ServerLive/ServerReady/ServerMetadata and health needs metadata
+  // "authorization: Bearer <key>" with the RPC's scope (UNAUTHENTICATED /
+  // PERMISSION_DENIED / RESOURCE_EXHAUSTED otherwise). Must outlive the server.
+  Authenticator* authenticator = nullptr;
+  bool open_inference = false;
+  bool open_read = false;
+  // Connections idle this long are closed (0 = never); at most this many
+  // concurrent calls per connection (0 = gRPC's default).
+  int max_connection_idle_ms = 0;
+  int max_concurrent_streams = 0;
+  // TLS (PEM files): serve TLS when tls_cert_file is set; with
+  // tls_client_ca_file also require and verify client certificates (mTLS).
+  // The files are re-read every tls_reload_secs, so a renewed certificate
+  // is picked up without a restart.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  int tls_reload_secs = 10;
 };
 
 class GrpcServer {

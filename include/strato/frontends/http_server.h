@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "strato/core/auth.h"
 #include "strato/core/metrics.h"
 #include "strato/core/status.h"
 #include "strato/frontends/server_info.h"
@@ -58,6 +59,29 @@ struct HttpServerOptions {
   int threads = 0;                          // io threads; 0 = hardware threads
   size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies are answered 413
   std::vector<HttpExtraRoute> extra_routes;  // checked before the KServe routes
+
+  // Connection limits (docs/security.md). A client that sends no byte of
+  // its next request for idle_timeout_ms is closed; one that starts a
+  // request must finish the header in header_timeout_ms and the body in
+  // body_timeout_ms, else 408. Past max_connections open connections a new
+  // one is answered 503 and closed at once. 0 disables a limit.
+  int header_timeout_ms = 10'000;
+  int idle_timeout_ms = 60'000;
+  int body_timeout_ms = 60'000;
+  int max_connections = 0;
+
+  // Browsers: a request with an Origin header that is neither this server's
+  // own origin nor listed here ("*" = any) is refused (403) on every method
+  // but GET/HEAD; listed origins get CORS headers and preflight answers.
+  std::vector<std::string> cors_origins;
+
+  // Authentication: when set, every request but health probes and the
+  // console's static files needs "Authorization: Bearer <key>" holding the
+  // route's scope (strato/core/auth.h), except inference when
+  // open_inference and reads when open_read. Must outlive the server.
+  Authenticator* authenticator = nullptr;
+  bool open_inference = false;
+  bool open_read = false;
 };
 
 class HttpServer {

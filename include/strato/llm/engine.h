@@ -46,6 +46,9 @@ struct EngineOptions {
   int batch_size = 512;               // most tokens per decode step (prompt chunks included)
   int max_waiting = 64;               // requests queued beyond the slots; Submit fails with Unavailable past it
   std::string chat_template;          // overrides the GGUF's template; empty: the GGUF's or the fallback
+  // Tokens one embedding request may hold over all its inputs; more is
+  // refused with INVALID_ARGUMENT before any work (finding 4 of issue 10).
+  int max_embedding_tokens = 65536;
   MetricsRegistry* metrics = nullptr;
   Labels metric_labels;               // e.g. {{"model", name}}
 };

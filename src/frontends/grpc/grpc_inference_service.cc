@@ -7,6 +7,7 @@
 #include "grpc_statistics.h"
 #include "grpc_stream_infer.h"
 #include "strato/core/datatype.h"
+#include "strato/core/model_name.h"
 
 namespace strato::grpcfe {
 namespace {
@@ -56,10 +57,62 @@ Status FillModelMetadata(ModelManager* manager, const inference::ModelMetadataRe
   return Status::Ok();
 }
 
+// A stream refused before it starts (authentication): finishes at once.
+class RefusedStream
+    : public grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse> {
+ public:
+  explicit RefusedStream(const grpc::Status& status) { Finish(status); }
+  // The callback API's ownership rule: a reactor frees itself when done.
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
-InferenceService::InferenceService(ModelManager* manager, ServerInfo info)
-    : manager_(manager), info_(std::move(info)) {
+grpc::Status InferenceService::Authorize(Ctx* context, Scope scope) const {
+  if (auth_.authenticator == nullptr || scope == kScopeNone) return grpc::Status::OK;
+  const bool open = (scope == kScopeInfer && auth_.open_inference) ||
+                    (scope == kScopeRead && auth_.open_read);
+  std::string_view token;
+  const auto& metadata = context->client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    const std::string_view value(it->second.data(), it->second.size());
+    if (value.size() > 7 && (value.starts_with("Bearer ") || value.starts_with("bearer "))) {
+      token = value.substr(7);
+    }
+  }
+  if (token.empty()) {
+    if (open) return grpc::Status::OK;
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "this RPC needs an API key with scope '" + std::string(ScopeName(scope)) +
+                            "': send metadata 'authorization: Bearer <key>'");
+  }
+  AuthResult result = auth_.authenticator->Authenticate(token);
+  if (result.status.code() == StatusCode::kResourceExhausted) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        result.status.message() + "; retry after " +
+                            std::to_string(result.retry_after_secs) + " s");
+  }
+  if (!result.status.ok()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "invalid or revoked API key");
+  }
+  if (!open && !result.principal.Has(scope)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "API key '" + result.principal.name + "' lacks scope '" +
+                            std::string(ScopeName(scope)) + "'");
+  }
+  return grpc::Status::OK;
+}
+
+// Answers with the refusal when the call is not authorized.
+#define STRATO_AUTHORIZE(context, scope)                               \
+  if (grpc::Status denied = Authorize(context, scope); !denied.ok()) { \
+    Reactor* refused = context->DefaultReactor();                      \
+    refused->Finish(denied);                                           \
+    return refused;                                                    \
+  }
+
+InferenceService::InferenceService(ModelManager* manager, ServerInfo info, Auth auth)
+    : manager_(manager), info_(std::move(info)), auth_(auth) {
   SetMessageAllocatorFor_ModelInfer(&allocator_);
 }
 
@@ -94,6 +147,7 @@ Reactor* InferenceService::ServerReady(Ctx* context, const inference::ServerRead
 
 Reactor* InferenceService::ModelReady(Ctx* context, const inference::ModelReadyRequest* request,
                                       inference::ModelReadyResponse* response) {
+  STRATO_AUTHORIZE(context, kScopeRead);
   auto version = ParseModelVersion(request->version());
   if (!version.ok()) return Answer(context, version.status());
   // Unknown and not-ready models are both simply "not ready" (as Triton).
@@ -113,21 +167,27 @@ Reactor* InferenceService::ServerMetadata(Ctx* context, const inference::ServerM
 
 Reactor* InferenceService::ModelMetadata(Ctx* context, const inference::ModelMetadataRequest* request,
                                          inference::ModelMetadataResponse* response) {
+  STRATO_AUTHORIZE(context, kScopeRead);
   return Answer(context, FillModelMetadata(manager_, *request, response));
 }
 
 Reactor* InferenceService::ModelInfer(Ctx* context, const inference::ModelInferRequest* request,
                                       inference::ModelInferResponse* response) {
+  STRATO_AUTHORIZE(context, kScopeInfer);
   return StartUnaryInfer(context, request, response, manager_);
 }
 
 grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
-InferenceService::ModelStreamInfer(Ctx*) {
+InferenceService::ModelStreamInfer(Ctx* context) {
+  if (grpc::Status denied = Authorize(context, kScopeInfer); !denied.ok()) {
+    return new RefusedStream(denied);  // deletes itself in OnDone
+  }
   return StartStreamInfer(manager_);
 }
 
 Reactor* InferenceService::ModelConfig(Ctx* context, const inference::ModelConfigRequest* request,
                                        inference::ModelConfigResponse* response) {
+  STRATO_AUTHORIZE(context, kScopeRead);
   auto version = ParseModelVersion(request->version());
   if (!version.ok()) return Answer(context, version.status());
   auto model = manager_->Get(request->name(), *version);
@@ -138,11 +198,13 @@ Reactor* InferenceService::ModelConfig(Ctx* context, const inference::ModelConfi
 
 Reactor* InferenceService::ModelStatistics(Ctx* context, const inference::ModelStatisticsRequest* request,
                                            inference::ModelStatisticsResponse* response) {
+  STRATO_AUTHORIZE(context, kScopeRead);
   return Answer(context, CollectStatistics(manager_, *request, response));
 }
 
 Reactor* InferenceService::RepositoryIndex(Ctx* context, const inference::RepositoryIndexRequest* request,
                                            inference::RepositoryIndexResponse* response) {
+  STRATO_AUTHORIZE(context, kScopeRead);
   FillRepositoryIndex(manager_, *request, response);
   return Answer(context, Status::Ok());
 }
@@ -150,6 +212,10 @@ Reactor* InferenceService::RepositoryIndex(Ctx* context, const inference::Reposi
 Reactor* InferenceService::RepositoryModelLoad(Ctx* context,
                                                const inference::RepositoryModelLoadRequest* request,
                                                inference::RepositoryModelLoadResponse*) {
+  STRATO_AUTHORIZE(context, kScopeManage);
+  if (Status valid = ValidateModelName(request->model_name()); !valid.ok()) {
+    return Answer(context, valid);
+  }
   std::optional<std::string> config;
   std::map<std::string, std::string> files;
   const Status parsed = ParseLoadParameters(*request, &config, &files);
@@ -165,6 +231,10 @@ Reactor* InferenceService::RepositoryModelLoad(Ctx* context,
 Reactor* InferenceService::RepositoryModelUnload(Ctx* context,
                                                  const inference::RepositoryModelUnloadRequest* request,
                                                  inference::RepositoryModelUnloadResponse*) {
+  STRATO_AUTHORIZE(context, kScopeManage);
+  if (Status valid = ValidateModelName(request->model_name()); !valid.ok()) {
+    return Answer(context, valid);
+  }
   Reactor* reactor = context->DefaultReactor();
   RunInBackground([this, reactor, name = request->model_name()] {
     reactor->Finish(ToGrpcStatus(manager_->Unload(name)));

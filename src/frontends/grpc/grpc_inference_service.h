@@ -17,6 +17,7 @@
 
 #include "grpc_service.grpc.pb.h"
 #include "grpc_unary_infer.h"
+#include "strato/core/auth.h"
 #include "strato/frontends/server_info.h"
 #include "strato/server/model_manager.h"
 
@@ -26,10 +27,19 @@ namespace strato::grpcfe {
 inline constexpr const char* kSharedMemoryUnsupported =
     "shared memory is not supported by strato; send tensors in the request (raw_input_contents)";
 
+// Who may call which RPC (see GrpcServerOptions).
+struct GrpcAuth {
+  Authenticator* authenticator = nullptr;
+  bool open_inference = false;
+  bool open_read = false;
+};
+
 class InferenceService : public inference::GRPCInferenceService::CallbackService {
  public:
-  // `manager` is not owned and must outlive this object.
-  InferenceService(ModelManager* manager, ServerInfo info);
+  using Auth = GrpcAuth;
+  // `manager` (and `auth.authenticator`) are not owned and must outlive
+  // this object.
+  InferenceService(ModelManager* manager, ServerInfo info, Auth auth = Auth());
   ~InferenceService() override;
 
   using Ctx = grpc::CallbackServerContext;
@@ -72,8 +82,13 @@ class InferenceService : public inference::GRPCInferenceService::CallbackService
   // can wait for it.
   void RunInBackground(std::function<void()> task);
 
+  // OK when the call's "authorization" metadata holds a key with `scope`
+  // (or no authentication is configured, or the scope is open).
+  grpc::Status Authorize(Ctx* context, Scope scope) const;
+
   ModelManager* const manager_;
   const ServerInfo info_;
+  const Auth auth_;
   InferMessageAllocator allocator_;
 
   std::mutex mu_;

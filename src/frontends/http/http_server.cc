@@ -12,8 +12,9 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "io_worker.h"
 #include "extra_routes.h"
+#include "io_worker.h"
+#include "request_policy.h"
 #include "router.h"
 #include "session.h"
 #include "strato/core/logging.h"
@@ -44,8 +45,14 @@ void LogCoroutineFailure(std::exception_ptr e) {
 
 class HttpServerImpl : public HttpServer {
  public:
-  HttpServerImpl(const HttpServerOptions& options, std::unique_ptr<RequestHandler> handler)
-      : options_(options), handler_(std::move(handler)) {
+  HttpServerImpl(const HttpServerOptions& options, std::unique_ptr<RequestHandler> handler,
+                 bool with_policy)
+      : options_(options), handler_(std::move(handler)), policy_(options) {
+    session_options_.max_body_bytes = options.max_body_bytes;
+    session_options_.header_timeout = std::chrono::milliseconds(options.header_timeout_ms);
+    session_options_.idle_timeout = std::chrono::milliseconds(options.idle_timeout_ms);
+    session_options_.body_timeout = std::chrono::milliseconds(options.body_timeout_ms);
+    session_options_.policy = with_policy ? &policy_ : nullptr;
     int threads = options.threads > 0 ? options.threads
                                       : static_cast<int>(std::thread::hardware_concurrency());
     if (threads <= 0) threads = 1;
@@ -144,14 +151,46 @@ class HttpServerImpl : public HttpServer {
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
+      if (options_.max_connections > 0 && LiveSessions() >= options_.max_connections) {
+        Refuse(std::move(socket));
+        continue;
+      }
       auto session = std::make_shared<Session>(std::move(socket), worker, handler_.get(),
-                                               options_.max_body_bytes);
+                                               session_options_);
       asio::co_spawn(worker->ctx, Session::Run(std::move(session)), LogCoroutineFailure);
+    }
+  }
+
+  // Past max_connections: a short 503 written without waiting (it fits in
+  // the socket buffer), then closed, so the descriptor is free at once.
+  void Refuse(tcp::socket socket) {
+    const std::string body = "{\"error\":\"too many connections (limit " +
+                             std::to_string(options_.max_connections) + "); retry later\"}";
+    const std::string reply =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+        "Connection: close\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    error_code ec;
+    socket.non_blocking(true, ec);
+    socket.write_some(asio::buffer(reply), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+    const auto now = std::chrono::steady_clock::now();
+    ++refused_;
+    if (now - last_refusal_log_ > std::chrono::seconds(10)) {
+      last_refusal_log_ = now;
+      LogWarning("http connection limit reached; refusing new connections",
+                 {{"limit", std::to_string(options_.max_connections)},
+                  {"refused_total", std::to_string(refused_)}});
     }
   }
 
   const HttpServerOptions options_;
   const std::unique_ptr<RequestHandler> handler_;
+  const http::RequestPolicy policy_;
+  http::SessionOptions session_options_;
+  uint64_t refused_ = 0;  // touched by the accept loop only
+  std::chrono::steady_clock::time_point last_refusal_log_{};
   std::vector<std::shared_ptr<IoWorker>> workers_;
   std::unique_ptr<tcp::acceptor> acceptor_;  // on workers_[0]; destroyed first
   std::vector<std::thread> threads_;
@@ -161,8 +200,8 @@ class HttpServerImpl : public HttpServer {
 
 StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
                                             std::unique_ptr<RequestHandler> handler,
-                                            std::string_view what) {
-  auto server = std::make_unique<HttpServerImpl>(options, std::move(handler));
+                                            std::string_view what, bool with_policy) {
+  auto server = std::make_unique<HttpServerImpl>(options, std::move(handler), with_policy);
   RETURN_IF_ERROR(server->Listen());
   LogInfo("started " + std::string(what), {{"address", options.address},
                                            {"port", std::to_string(server->port())}});
@@ -180,12 +219,16 @@ StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& o
   if (!options.extra_routes.empty()) {
     handler = std::make_unique<http::ExtraRoutesHandler>(options.extra_routes, std::move(handler));
   }
-  return Start(options, std::move(handler), "HTTP service");
+  return Start(options, std::move(handler), "HTTP service", /*with_policy=*/true);
 }
 
 StatusOr<std::unique_ptr<HttpServer>> StartMetricsServer(const HttpServerOptions& options,
                                                          MetricsRegistry* metrics) {
-  return Start(options, std::make_unique<http::MetricsHandler>(metrics), "metrics service");
+  // Metrics: read-only and scraped by tools that hold no key; the operator
+  // keeps the port internal (docs/security.md). Timeouts and the connection
+  // cap still apply.
+  return Start(options, std::make_unique<http::MetricsHandler>(metrics), "metrics service",
+               /*with_policy=*/false);
 }
 
 }  // namespace strato

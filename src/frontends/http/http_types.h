@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "strato/core/status.h"
@@ -42,6 +43,8 @@ struct Reply {
   size_t header_length = 0;
   std::string request_id;  // for the per-request log line
   std::string_view location;  // Location header (redirects); static strings only
+  // Further response headers (CORS, Retry-After, WWW-Authenticate).
+  std::vector<std::pair<std::string_view, std::string>> headers;
 };
 
 // {"error": "<message>"} with the given status.

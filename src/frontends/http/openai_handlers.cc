@@ -61,6 +61,28 @@ std::optional<Invalid> NumberField(dom::object body, std::string_view key, doubl
   return std::nullopt;
 }
 
+// logit_bias is not applied (strato samples without it), but garbage in it
+// is still an error: {"<token id>": number in [-100, 100], ...}.
+std::optional<Invalid> CheckLogitBias(dom::object body) {
+  dom::element e;
+  if (body.at_key("logit_bias").get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  dom::object bias;
+  if (e.get_object().get(bias) != simdjson::SUCCESS) {
+    return Invalid{"'logit_bias' must be an object mapping token ids to numbers", "logit_bias"};
+  }
+  for (auto field : bias) {
+    const std::string_view key = field.key;
+    const bool id = !key.empty() && key.size() <= 10 &&
+                    key.find_first_not_of("0123456789") == std::string_view::npos;
+    double v = 0;
+    if (!id || !IsNumber(field.value) || field.value.get_double().get(v) != simdjson::SUCCESS ||
+        v < -100 || v > 100) {
+      return Invalid{"'logit_bias' entries must map a token id to a number in [-100, 100]", "logit_bias"};
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Invalid> BoolField(dom::object body, std::string_view key, bool* out) {
   dom::element e;
   if (body.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
@@ -198,6 +220,7 @@ RouteResult OpenAICompletion(const HandlerContext& ctx, const RequestView& r, Op
   }
   params.erase("n");
   if (auto bad = ReadStop(body, &params)) return OpenAIError(400, bad->message, bad->param);
+  if (auto bad = CheckLogitBias(body)) return OpenAIError(400, bad->message, bad->param);
   if (auto bad = BoolField(body, "stream", &call.stream)) return OpenAIError(400, bad->message, bad->param);
   dom::element so;
   if (body.at_key("stream_options").get(so) == simdjson::SUCCESS && !so.is_null()) {

@@ -6,6 +6,7 @@
 #include "console.h"
 #include "handlers.h"
 #include "openai.h"
+#include "strato/core/model_name.h"
 
 namespace strato::http {
 namespace {
@@ -65,6 +66,7 @@ Reply WrongMethod(const RequestView& r, std::string_view allowed) {
 // Routes /v2/models/{m}[/versions/{v}][/action].
 RouteResult RouteModel(const HandlerContext& ctx, const RequestView& r, const Path& p) {
   const std::string model = PercentDecode(p.seg[2]);
+  if (Status valid = ValidateModelName(model); !valid.ok()) return StatusReply(valid);
   size_t next = 3;
   int64_t version = -1;
   if (p.size > 3 && p.seg[3] == "versions") {
@@ -102,6 +104,7 @@ RouteResult RouteRepository(const HandlerContext& ctx, const RequestView& r, con
   if (p.size == 5 && p.seg[2] == "models" && (p.seg[4] == "load" || p.seg[4] == "unload")) {
     if (r.method != Method::kPost) return WrongMethod(r, "POST");
     const std::string model = PercentDecode(p.seg[3]);
+    if (Status valid = ValidateModelName(model); !valid.ok()) return StatusReply(valid);
     return p.seg[4] == "load" ? HandleRepositoryLoad(ctx, model, r)
                               : HandleRepositoryUnload(ctx, model);
   }

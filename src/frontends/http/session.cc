@@ -77,6 +77,45 @@ class InferSink : public ResponseSink {
   InferHandler handler_;
 };
 
+// A request body that grows as its bytes arrive. Beast's string_body
+// reserves the declared Content-Length up front, so a client could make the
+// server reserve max_body_bytes per connection without sending a byte.
+struct GrowingStringBody {
+  using value_type = std::string;
+  static constexpr uint64_t kInitialReserve = 64 * 1024;
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+    void init(const boost::optional<std::uint64_t>& length, error_code& ec) {
+      ec = {};
+      if (length) body_.reserve(std::min<uint64_t>(*length, kInitialReserve));
+    }
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
+      ec = {};
+      size_t n = 0;
+      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+           ++it) {
+        const asio::const_buffer b = *it;
+        body_.append(static_cast<const char*>(b.data()), b.size());
+        n += b.size();
+      }
+      return n;
+    }
+    void finish(error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+
+std::string_view Header(const bhttp::request<GrowingStringBody>& req, bhttp::field f) {
+  const auto v = req[f];
+  return std::string_view(v.data(), v.size());
+}
+
 Method ToMethod(bhttp::verb v) {
   switch (v) {
     case bhttp::verb::get: return Method::kGet;
@@ -98,12 +137,14 @@ bool IsClientGone(const error_code& ec) {
 }  // namespace
 
 Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<IoWorker> worker,
-                 RequestHandler* handler, size_t max_body_bytes)
+                 RequestHandler* handler, const SessionOptions& options)
     : socket_(std::move(socket)),
       worker_(worker.get()),
       worker_ref_(worker),
       handler_(handler),
-      max_body_bytes_(max_body_bytes) {
+      options_(options),
+      max_body_bytes_(options.max_body_bytes),
+      deadline_(socket_.get_executor()) {
   worker_->live.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -113,6 +154,41 @@ void Session::Close() {
   error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
+}
+
+void Session::LogRequest(std::string_view method, std::string_view target, int status,
+                         uint64_t start_ns, const std::string& principal,
+                         const std::string& request_id) {
+  if (!LogEnabled(LogLevel::kVerbose)) return;
+  // The query string is dropped: clients put secrets there (?api_key=...).
+  const std::string_view path = target.substr(0, target.find_first_of("?#"));
+  error_code ec;
+  const auto peer = socket_.remote_endpoint(ec);
+  LogVerbose("http request", {{"method", std::string(method)},
+                              {"path", std::string(path.substr(0, 512))},
+                              {"status", std::to_string(status)},
+                              {"duration_us", std::to_string((NowNs() - start_ns) / 1000)},
+                              {"client", ec ? std::string("?") : peer.address().to_string()},
+                              {"principal", principal.empty() ? "anonymous" : principal},
+                              {"request_id", request_id}});
+}
+
+void Session::ArmDeadline(std::chrono::milliseconds limit) {
+  timed_out_ = false;
+  const uint64_t seq = ++deadline_seq_;
+  if (limit.count() <= 0) return;
+  deadline_.expires_after(limit);
+  deadline_.async_wait([self = shared_from_this(), seq](const error_code& ec) {
+    if (ec || seq != self->deadline_seq_) return;
+    self->timed_out_ = true;
+    error_code ignored;
+    self->socket_.cancel(ignored);
+  });
+}
+
+void Session::DisarmDeadline() {
+  ++deadline_seq_;
+  deadline_.cancel();
 }
 
 void Session::OnShutdown() {
@@ -137,12 +213,30 @@ asio::awaitable<void> Session::Serve() {
   for (;;) {
     // Shutdown may have run while this session was between requests.
     if (worker_->stopping) break;
-    bhttp::request_parser<bhttp::string_body> parser;
+    bhttp::request_parser<GrowingStringBody> parser;
     parser.header_limit(64 * 1024);
     parser.body_limit(max_body_bytes_);
     idle_ = true;
+    if (buffer.size() == 0) {
+      // Between requests: wait for the first byte at most idle_timeout.
+      ArmDeadline(options_.idle_timeout);
+      co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      DisarmDeadline();
+      if (ec || timed_out_) break;
+    }
+    // Once a request has begun, its whole header must arrive in time
+    // (slowloris clients trickle bytes to hold connections forever).
+    ArmDeadline(options_.header_timeout);
     co_await bhttp::async_read_header(socket_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    DisarmDeadline();
     idle_ = false;
+    if (timed_out_) {
+      const Reply late = ErrorReply(408, "request header not received within " +
+                                             std::to_string(options_.header_timeout.count()) + " ms");
+      co_await Write(late, false);
+      break;
+    }
     const bool too_large_header =
         !ec && parser.content_length() && *parser.content_length() > max_body_bytes_;
     if (ec == bhttp::error::body_limit || too_large_header) {
@@ -171,11 +265,16 @@ asio::awaitable<void> Session::Serve() {
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
     }
-    // Spare capacity lets simdjson parse the body in place (it reads up to
-    // SIMDJSON_PADDING bytes past the end).
-    if (auto length = parser.content_length()) req.body().reserve(*length + simdjson::SIMDJSON_PADDING);
     if (!parser.is_done()) {
+      ArmDeadline(options_.body_timeout);
       co_await bhttp::async_read(socket_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      DisarmDeadline();
+      if (timed_out_) {
+        const Reply late = ErrorReply(408, "request body not received within " +
+                                               std::to_string(options_.body_timeout.count()) + " ms");
+        co_await Write(late, false);
+        break;
+      }
       if (ec == bhttp::error::body_limit) {
         const Reply too_large =
             ErrorReply(413, "request body exceeds the limit of " + std::to_string(max_body_bytes_) + " bytes");
@@ -191,6 +290,34 @@ asio::awaitable<void> Session::Serve() {
         break;
       }
     }
+    // Spare capacity lets simdjson parse the body in place (it reads up to
+    // SIMDJSON_PADDING bytes past the end); reserved now that it arrived.
+    req.body().reserve(req.body().size() + simdjson::SIMDJSON_PADDING);
+    RequestFacts facts;
+    facts.method = ToMethod(req.method());
+    facts.options = req.method() == bhttp::verb::options;
+    facts.target = std::string_view(req.target().data(), req.target().size());
+    facts.origin = Header(req, bhttp::field::origin);
+    facts.host = Header(req, bhttp::field::host);
+    facts.content_type = Header(req, bhttp::field::content_type);
+    facts.authorization = Header(req, bhttp::field::authorization);
+    facts.body_size = req.body().size();
+    Principal principal;
+    if (options_.policy != nullptr) {
+      std::optional<Reply> refused;
+      if (facts.options) {
+        refused = options_.policy->Preflight(facts);
+      } else {
+        refused = options_.policy->Check(facts, &principal);
+      }
+      if (refused) {
+        if (!facts.options) options_.policy->Decorate(facts, &*refused);
+        const bool keep = req.keep_alive() && !worker_->stopping;
+        LogRequest(req.method_string(), facts.target, refused->status, start_ns, principal.name);
+        if (!co_await Write(*refused, keep) || !keep) break;
+        continue;
+      }
+    }
     auto body = std::make_shared<std::string>(std::move(req.body()));
     RequestView view;
     view.method = ToMethod(req.method());
@@ -199,12 +326,19 @@ asio::awaitable<void> Session::Serve() {
     view.content_type = std::string_view(req[bhttp::field::content_type].data(), req[bhttp::field::content_type].size());
     view.body = body;
     view.received_ns = start_ns;
-    RouteResult routed = handler_->Handle(view);
+    RouteResult routed;
+    {
+      // Only around the synchronous handler call: the thread serves other
+      // connections whenever this coroutine waits.
+      const ScopedPrincipal as_principal(&principal);
+      routed = handler_->Handle(view);
+    }
     // Plain statements rather than a conditional around co_await: GCC 12
     // mishandles temporaries of co_await inside ?: expressions.
     Reply reply;
     if (auto* generate = std::get_if<PendingGenerate>(&routed)) {
       const bool can_keep = req.keep_alive() && !worker_->stopping;
+      LogRequest(req.method_string(), view.target, 200, start_ns, principal.name);
       const bool usable = co_await RunGenerate(std::move(*generate), can_keep);
       if (!usable || !can_keep) break;
       continue;
@@ -217,15 +351,11 @@ asio::awaitable<void> Session::Serve() {
       PendingInfer pending = std::move(std::get<PendingInfer>(routed));
       reply = co_await RunInfer(std::move(pending));
     }
+    if (options_.policy != nullptr) options_.policy->Decorate(facts, &reply);
     const bool keep_alive = req.keep_alive() && !worker_->stopping && socket_.is_open();
     const bool written = co_await Write(reply, keep_alive);
-    if (LogEnabled(LogLevel::kVerbose)) {
-      LogVerbose("http request", {{"method", std::string(req.method_string())},
-                                  {"path", std::string(view.target)},
-                                  {"status", std::to_string(reply.status)},
-                                  {"duration_us", std::to_string((NowNs() - start_ns) / 1000)},
-                                  {"request_id", reply.request_id}});
-    }
+    LogRequest(req.method_string(), view.target, reply.status, start_ns, principal.name,
+               reply.request_id);
     if (!written || !keep_alive) break;
   }
   Close();
@@ -325,6 +455,12 @@ asio::awaitable<bool> Session::Write(const Reply& reply, bool keep_alive) {
   if (!reply.location.empty()) {
     head_ += "Location: ";
     head_ += reply.location;
+    head_ += "\r\n";
+  }
+  for (const auto& [name, value] : reply.headers) {
+    head_ += name;
+    head_ += ": ";
+    head_ += value;
     head_ += "\r\n";
   }
   if (!keep_alive) head_ += "Connection: close\r\n";
