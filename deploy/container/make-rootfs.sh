@@ -52,6 +52,15 @@ GROUP
 echo "hosts: files dns" > "$out"/etc/nsswitch.conf
 # `strato model pull https://...` (e.g. in an init container) verifies TLS
 # against the CA bundle at libcurl's built-in path.
+# Data the speech backends read at run time: pocketsphinx's en-us acoustic
+# model, dictionary and language model, and espeak-ng's phoneme tables/voices.
+for data in /usr/share/pocketsphinx/model/en-us /usr/lib/x86_64-linux-gnu/espeak-ng-data; do
+  if [ -d "$data" ]; then
+    mkdir -p "$out$(dirname "$data")"
+    cp -rL "$data" "$out$data"
+  fi
+done
+
 if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   mkdir -p "$out"/etc/ssl/certs
   cp -L /etc/ssl/certs/ca-certificates.crt "$out"/etc/ssl/certs/

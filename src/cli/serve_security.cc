@@ -35,6 +35,22 @@ void AddSecurityFlags(CLI::App& app, SecurityFlags& f) {
   app.add_option("--max-llm-slots", l.max_slots, "Largest llamacpp parallel parameter")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--max-priority-levels", l.max_priority_levels,
+                 "Largest dynamic_batching.priority_levels a config may ask for")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-queue-delay-us", l.max_delay_us,
+                 "Longest queue delay or default timeout (microseconds) a config may ask for")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-warmup-count", l.max_warmup_count,
+                 "Most repetitions of one model_warmup entry")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--max-warmup-elements", l.max_warmup_elements,
+                 "Most elements (batch x dims) of one warmup input")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_flag("--allow-xgboost-binary", f.allow_xgboost_binary,
                "Load XGBoost models in the legacy binary format (cannot be checked before loading; "
                "only for trusted models)");

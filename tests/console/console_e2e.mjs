@@ -93,7 +93,10 @@ try {
   // configuration (datatypes, -1 dims, batch dimension), random and zeros.
   const tensorModels = await page.$$eval('#pg-model optgroup[label="Tensor models"] option', os => os.map(o => o.value));
   assert.ok(tensorModels.includes('xgb_fraud') && tensorModels.includes('identity_bytes'), tensorModels.join());
-  for (const model of tensorModels) {
+  // The voice assistant takes a recorded audio file (BYTES), which a JSON
+  // playground request cannot carry; tests/speech covers it.
+  const needsRecording = new Set(['assistant']);
+  for (const model of tensorModels.filter(m => !needsRecording.has(m))) {
     await page.selectOption('#pg-model', model);
     for (const fill of ['#pg-random', '#pg-zeros']) {
       await page.click(fill);

@@ -99,7 +99,9 @@ class ConcurrentChangeTest(Fixture):
         v1 = self.push("slow", "v1", config=SLOW_CONFIG % SLOW_WARMUPS)
         v2 = self.push("slow", "v2", config=SLOW_CONFIG % SLOW_WARMUPS)
         # One io thread: a management call blocking it would stall every connection.
-        server = self.serve("--http-thread-count", "1", "--deploy-auto-promote", "false")
+        # The warm-up count is above the default server cap on purpose (a slow load).
+        server = self.serve("--http-thread-count", "1", "--deploy-auto-promote", "false",
+                            "--max-warmup-count", str(max(SLOW_WARMUPS, 1000)))
         self.cli("promote", "slow", str(v1), server=server)
         canary = {}
 

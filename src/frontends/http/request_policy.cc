@@ -51,6 +51,7 @@ Scope RequiredScope(Method method, std::string_view target) {
     return read_method ? kScopeRead : kScopeManage;
   }
   if (path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/embeddings" ||
+      path == "/v1/audio/transcriptions" || path == "/v1/audio/speech" ||
       EndsWithSegment(path, "infer") || EndsWithSegment(path, "generate") ||
       EndsWithSegment(path, "generate_stream")) {
     return read_method ? kScopeRead : kScopeInfer;

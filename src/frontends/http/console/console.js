@@ -395,10 +395,37 @@ function sampleValue(datatype, mode) {
 const SENTIMENT_EXAMPLES = ['a charming and often affecting journey \u{1F60D}',
                             'the plot is not worth the time, sadly'];
 
+// Pre-filled requests for the use-case backends, whose inputs are not plain
+// tensors of any value: one second of quiet audio for speech recognition, a
+// sentence to speak, a MovieLens user, an hourly series with a daily season.
+function useCaseTemplate(config, mode) {
+  const noise = () => (mode === 'zero' ? 0 : (Math.random() - 0.5) * 0.02);
+  switch (config.backend) {
+    case 'pocketsphinx':
+      return {inputs: [{name: 'audio_float', datatype: 'FP32', shape: [16000],
+                        data: Array.from({length: 16000}, noise)}]};
+    case 'tts':
+      return {inputs: [{name: 'text', datatype: 'BYTES', shape: [1], data: ['Hello from strato.']}]};
+    case 'recommender':
+      return {inputs: [{name: 'USER_ID', datatype: 'INT64', shape: [1], data: [1]},
+                       {name: 'K', datatype: 'INT32', shape: [1], data: [10]}]};
+    case 'forecast': {
+      const history = Array.from({length: 72}, (_, i) =>
+        Number((100 + 20 * Math.sin(2 * Math.PI * i / 24) + (mode === 'zero' ? 0 : Math.random() * 5)).toFixed(2)));
+      return {inputs: [{name: 'HISTORY', datatype: 'FP32', shape: [72], data: history},
+                       {name: 'HORIZON', datatype: 'INT32', shape: [1], data: [24]}]};
+    }
+    default:
+      return null;
+  }
+}
+
 // The KServe v2 infer body for a config: every input, its shape from dims
 // (-1 becomes 1, plus a batch dimension of 1 when the model batches).
 function requestTemplate(config, mode) {
   if (config.backend === 'routing') return routingTemplate();
+  const special = useCaseTemplate(config, mode);
+  if (special) return special;
   if (config.backend === 'sentiment') {  // an empty text would be refused, so 'zero' too
     return {inputs: [{name: 'TEXT', datatype: 'BYTES', shape: [SENTIMENT_EXAMPLES.length, 1],
                       data: SENTIMENT_EXAMPLES}]};
