@@ -12,23 +12,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 [ -d "$SRC/tests/llm/node_modules/openai" ] || { echo "SKIP: run scripts/setup.sh (installs the openai npm client into tests/llm)"; exit 77; }
 command -v sox >/dev/null || { echo "SKIP: sox is not installed (scripts/setup.sh)"; exit 77; }
 
-WORK=$(mktemp -d)
-SERVER_PID=""
-PY=/usr/bin/python3
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  [ -f "$WORK/server.log" ] && { echo "--- server log (tail) ---" >&2; tail -n 30 "$WORK/server.log" >&2; }
-  exit 1
-}
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=../common/server_harness.sh
+source "$HERE/../common/server_harness.sh"
 
 mkdir -p "$WORK/repo/asr/1" "$WORK/repo/commands/1" "$WORK/repo/tts/1" "$WORK/repo/assistant/1"
 cat > "$WORK/repo/asr/config.pbtxt" <<'CFG'
